@@ -1,0 +1,152 @@
+"""Argument checking for host functions (lauxlib.c's ``luaL_check*``/``luaL_opt*``).
+
+Host functions receive their Lua arguments as a tuple ``args``; argument ``n``
+(1-based) is ``args[n-1]`` when ``n <= len(args)``, else it is absent ("no value").
+Errors are raised as ``ArgError`` and turned into ``bad argument #n to 'f' (...)``
+by whoever knows the call site.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from .errors import ArgError
+from .number import float_to_int, fmt_float, str2number
+from .objects import Builtin, LuaFunction, Userdata
+from .table import LuaTable
+
+
+def type_name(v: Any) -> str:
+    """``lua_typename(lua_type(v))``."""
+    t = type(v)
+    if v is None:
+        return "nil"
+    if t is bool:
+        return "boolean"
+    if t is int or t is float:
+        return "number"
+    if t is str:
+        return "string"
+    if t is LuaTable:
+        return "table"
+    if t is LuaFunction or t is Builtin:
+        return "function"
+    if t is Userdata:
+        return "userdata"
+    return "thread" if t.__name__ == "LuaThread" else "userdata"
+
+
+def obj_type_name(v: Any) -> str:
+    """The type name used in messages: the ``__name`` metafield if it is a string."""
+    meta = getattr(v, "meta", None)
+    if meta is not None and type(meta) is LuaTable:
+        name = meta.get_str("__name")
+        if type(name) is str:
+            return name
+    return type_name(v)
+
+
+def type_error(n: int, expected: str, args: tuple) -> ArgError:
+    got = "no value" if n > len(args) else obj_type_name(args[n - 1])
+    return ArgError(n, f"{expected} expected, got {got}")
+
+
+def arg(args: tuple, n: int) -> Any:
+    return args[n - 1] if n <= len(args) else None
+
+
+def check_any(args: tuple, n: int) -> Any:
+    if n > len(args):
+        raise ArgError(n, "value expected")
+    return args[n - 1]
+
+
+def check_table(args: tuple, n: int) -> LuaTable:
+    v = args[n - 1] if n <= len(args) else None
+    if type(v) is not LuaTable:
+        raise type_error(n, "table", args)
+    return v
+
+
+def check_integer(args: tuple, n: int) -> int:
+    v = args[n - 1] if n <= len(args) else None
+    t = type(v)
+    if t is int:
+        return v
+    if t is float:
+        i = float_to_int(v)
+        if i is None:
+            raise ArgError(n, "number has no integer representation")
+        return i
+    if t is str:
+        num = str2number(v)
+        if num is not None:
+            if type(num) is int:
+                return num
+            i = float_to_int(num)
+            if i is None:
+                raise ArgError(n, "number has no integer representation")
+            return i
+    raise type_error(n, "number", args)
+
+
+def opt_integer(args: tuple, n: int, default: Optional[int]) -> Optional[int]:
+    if n > len(args) or args[n - 1] is None:
+        return default
+    return check_integer(args, n)
+
+
+def check_number(args: tuple, n: int):
+    v = args[n - 1] if n <= len(args) else None
+    t = type(v)
+    if t is int or t is float:
+        return v
+    if t is str:
+        num = str2number(v)
+        if num is not None:
+            return num
+    raise type_error(n, "number", args)
+
+
+def opt_number(args: tuple, n: int, default):
+    if n > len(args) or args[n - 1] is None:
+        return default
+    return check_number(args, n)
+
+
+def check_string(args: tuple, n: int) -> str:
+    """``luaL_checklstring``: strings, and numbers converted as ``tostring`` would."""
+    v = args[n - 1] if n <= len(args) else None
+    t = type(v)
+    if t is str:
+        return v
+    if t is int:
+        return str(v)
+    if t is float:
+        return fmt_float(v)
+    raise type_error(n, "string", args)
+
+
+def opt_string(args: tuple, n: int, default: Optional[str]) -> Optional[str]:
+    if n > len(args) or args[n - 1] is None:
+        return default
+    return check_string(args, n)
+
+
+def check_function(args: tuple, n: int) -> Any:
+    v = args[n - 1] if n <= len(args) else None
+    if type(v) is not LuaFunction and type(v) is not Builtin:
+        raise type_error(n, "function", args)
+    return v
+
+
+def check_option(args: tuple, n: int, default: Optional[str], options: list) -> int:
+    """``luaL_checkoption``: the index of the option name in ``options``."""
+    name = opt_string(args, n, default) if default is not None else check_string(args, n)
+    try:
+        return options.index(name)
+    except ValueError:
+        raise ArgError(n, f"invalid option '{name}'") from None
+
+
+def to_boolean(v: Any) -> bool:
+    return v is not None and v is not False
