@@ -1,0 +1,345 @@
+"""The Lua lexer, a port of llex.c.
+
+``Lexer.tokens()`` yields Lark ``Token`` objects lazily, so a lexical error is raised
+only when the parser asks for the offending token, as in Lua (a syntax error earlier in
+the source wins). ``Token.line`` is ``ls->linenumber`` after reading the token (the line
+where it ends); ``Token.start_pos`` is its offset in the source (used to rebuild the
+token's text for messages).
+
+Token types (the terminals ``grammar/lua.lark`` declares): ``NAME NUMBER STRING``, one
+type per reserved word (``AND`` ... ``WHILE``) and per punctuation mark, except that all
+binary-only operators share the type ``BINOP`` and the unary-only ones (``not``, ``#``)
+share ``UNOP``; ``-`` (``MINUS``) and ``~`` (``TILDE``) are both. The token's value is
+its text, the converted number, or the processed string. ``OTHER`` is any other
+character: no rule accepts it, so it ends as "unexpected symbol near ...".
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator, List
+
+from lark.lexer import Token
+
+from .errors import LuaSyntaxError, chunkid
+from .number import str2number
+
+RESERVED = ("and break do else elseif end false for function goto if in local nil not "
+            "or repeat return then true until while").split()
+
+# token type of each reserved word and punctuation mark
+TOKEN_TYPE = {w: w.upper() for w in RESERVED}
+TOKEN_TYPE.update({"and": "BINOP", "or": "BINOP", "not": "UNOP", "#": "UNOP",
+                   "-": "MINUS", "~": "TILDE", "^": "CARET", "=": "ASSIGN",
+                   "(": "LPAR", ")": "RPAR", "{": "LBRACE", "}": "RBRACE",
+                   "[": "LSQB", "]": "RSQB", ";": "SEMI", ":": "COLON", "::": "DBCOLON",
+                   ",": "COMMA", ".": "DOT", "...": "DOTS"})
+for _op in ("+", "*", "/", "//", "%", "..", "==", "~=", "<=", ">=", "<", ">", "<<", ">>",
+            "&", "|"):
+    TOKEN_TYPE[_op] = "BINOP"
+
+_NUMERAL = (r"\.?0[xX](?:[Pp][-+]?|[0-9A-Fa-f.])*[A-Za-z_]?"
+            r"|\.?[0-9](?:[Ee][-+]?|[0-9A-Fa-f.])*[A-Za-z_]?")
+_MASTER = re.compile(r"""
+ (?P<space>[ \t\f\v\r\n]+)
+|(?P<name>[A-Za-z_][A-Za-z0-9_]*)
+|(?P<number>""" + _NUMERAL + r""")
+|(?P<string>"[^"\\\r\n]*"|'[^'\\\r\n]*')
+|(?P<comment>--(?!\[=*\[)[^\r\n]*)
+|(?P<longcomment>--\[=*\[)
+|(?P<op>\.\.\.|\.\.|==|~=|<=|>=|<<|>>|//|::|[-+*/%^#&~|<>=(){};:,.\]])
+|(?P<bracket>\[=*)
+|(?P<slowstring>["'])
+""", re.VERBOSE)
+_NUMERAL_RE = re.compile(_NUMERAL)
+
+# For the nesting estimate (see ``Lexer.tokens``): tokens that open or close a level,
+# that start a fresh expression, or that are operators.
+OPEN, CLOSE, FRESH, OPERATOR = range(4)
+NESTING = {t: OPEN for t in ("(", "[", "{", "do", "then", "repeat", "function")}
+NESTING.update({t: CLOSE for t in (")", "]", "}", "end", "until", "elseif")})
+NESTING.update({t: FRESH for t in ("=", ",", ";", "::", "local", "return", "if", "while",
+                                   "for", "in", "goto", "break", "else")})
+NESTING.update({t: OPERATOR for t, k in TOKEN_TYPE.items()
+                if k in ("BINOP", "UNOP", "MINUS", "TILDE", "CARET")})
+# lparser.c's levels (statements + subexpressions) cannot exceed 2 per open level plus
+# the pending operators of the expressions being read, plus the outermost statement.
+SUSPECT_DEPTH = 180
+_NEWLINE = re.compile(r"\r\n|\n\r|\r|\n")
+_SPACE = " \t\n\v\f\r"
+_HEX = "0123456789abcdefABCDEF"
+_DIGITS = "0123456789"
+MAXINTEGER = 0x7FFFFFFFFFFFFFFF
+
+
+def count_lines(text: str) -> int:
+    """Line breaks in ``text``, counting ``\\r\\n`` and ``\\n\\r`` once (inclinenumber)."""
+    if "\r" not in text:
+        return text.count("\n")
+    return len(_NEWLINE.findall(text))
+
+
+def utf8esc(x: int) -> str:
+    """``luaO_utf8esc``: Lua's extended UTF-8 encoding of x (up to 2^31), as bytes."""
+    if x < 0x80:
+        return chr(x)
+    out = []
+    mfb = 0x3F
+    while True:
+        out.append(0x80 | (x & 0x3F))
+        x >>= 6
+        mfb >>= 1
+        if x <= mfb:
+            break
+    out.append(((~mfb << 1) | x) & 0xFF)
+    return "".join(map(chr, reversed(out)))
+
+
+def token_text(tok: Token, source: str) -> str:
+    """``txtToken``: how a token is shown after "near" in messages."""
+    t = tok.type
+    if t == "$END":
+        return "<eof>"
+    if t == "NAME":
+        return f"'{tok.value}'"
+    if t == "NUMBER":
+        return f"'{_NUMERAL_RE.match(source, tok.start_pos).group()}'"
+    if t == "STRING":
+        start = tok.start_pos
+        delim = source[start]
+        if delim == "[":
+            level = source[start + 1:source.index("[", start + 1)]
+            return f"'[{level}[{tok.value}]{level}]'"
+        return f"'{delim}{tok.value}{delim}'"
+    if t == "OTHER":
+        return printable_char(tok.value)
+    return f"'{tok.value}'"
+
+
+def printable_char(c: str) -> str:
+    """luaX_token2str for a single-byte token."""
+    if " " <= c <= "~":
+        return f"'{c}'"
+    return f"'<\\{ord(c)}>'"
+
+
+class Lexer:
+    """Tokens of one chunk; ``final_line`` is the line of <eof> once it is reached.
+    ``deep`` tells whether the nesting might reach Lua's limit of syntax levels: an
+    upper bound on lparser.c's ``enterlevel`` count, made from the open brackets and
+    blocks and the operators of the expressions being read (``NESTING``), reached
+    ``SUSPECT_DEPTH``; the parser then lets syntaxcheck count exactly."""
+
+    def __init__(self, source: str, chunkname: str) -> None:
+        self.source = source
+        self.chunkname = chunkname
+        self.line = 1
+        self.final_line = 1
+        self.deep = False
+
+    def error(self, msg: str, near: str | None, line: int | None = None) -> LuaSyntaxError:
+        """``lexerror``: the message with position and (optionally) the near-token."""
+        text = f"{chunkid(self.chunkname)}:{self.line if line is None else line}: {msg}"
+        if near is not None:
+            text += f" near {near}"
+        return LuaSyntaxError(text)
+
+    def tokens(self) -> Iterator[Token]:
+        source = self.source
+        match = _MASTER.match
+        types = TOKEN_TYPE
+        new = Token
+        has_cr = "\r" in source
+        end = len(source)
+        pos = 0
+        line = 1
+        nesting = NESTING
+        saved_ops: List[int] = []   # pending operators of each enclosing level
+        ops = pending = 0           # pending operators: this level, all levels
+        while pos < end:
+            m = match(source, pos)
+            if m is None:   # any other character: a single-char token
+                yield new("OTHER", source[pos], pos, line)
+                pos += 1
+                continue
+            kind = m.lastgroup
+            text = m.group()
+            if kind == "name" or kind == "op":
+                category = nesting.get(text)
+                if category is not None:
+                    if category == OPERATOR:
+                        ops += 1
+                        pending += 1
+                        if 2 * len(saved_ops) + pending >= SUSPECT_DEPTH:
+                            self.deep = True
+                    elif category == FRESH:
+                        pending -= ops
+                        ops = 0
+                    elif category == OPEN:
+                        saved_ops.append(ops)
+                        ops = 0
+                        if 2 * len(saved_ops) + pending >= SUSPECT_DEPTH:
+                            self.deep = True
+                    elif saved_ops:
+                        pending -= ops
+                        ops = saved_ops.pop()
+                yield new(types.get(text, "NAME"), text, pos, line)
+            elif kind == "space":
+                line += count_lines(text) if has_cr else text.count("\n")
+            elif kind == "string":
+                yield new("STRING", text[1:-1], pos, line)
+            elif kind == "number":
+                yield new("NUMBER", self.numeral(text, line), pos, line)
+            elif kind == "comment":
+                pass
+            else:
+                self.line = line
+                if kind == "longcomment":
+                    pos, _ = self.long_string(pos + 2, len(text) - 4, "comment")
+                elif kind == "bracket":
+                    if source.startswith("[", m.end()):
+                        npos, value = self.long_string(pos, len(text) - 1, "string")
+                        yield new("STRING", value, pos, self.line)
+                        pos = npos
+                    elif len(text) > 1:
+                        raise self.error("invalid long string delimiter", f"'{text}'")
+                    else:
+                        saved_ops.append(ops)
+                        ops = 0
+                        if 2 * len(saved_ops) + pending >= SUSPECT_DEPTH:
+                            self.deep = True
+                        yield new("LSQB", "[", pos, line)
+                        pos += 1
+                else:   # slowstring
+                    npos, value = self.read_string(pos)
+                    yield new("STRING", value, pos, self.line)
+                    pos = npos
+                line = self.line
+                continue
+            pos = m.end()
+        self.line = self.final_line = line
+
+    def numeral(self, text: str, line: int) -> int | float:
+        """``read_numeral``'s conversion; the regex already took what llex would read."""
+        if text.isdigit():
+            v = int(text)
+            if v <= MAXINTEGER:
+                return v
+        v = str2number(text)
+        if v is None:
+            raise self.error("malformed number", f"'{text}'", line)
+        return v
+
+    def long_string(self, pos: int, level: int, what: str) -> tuple:
+        """``read_long_string`` from the opening bracket at ``pos``: (end, value)."""
+        source = self.source
+        start_line = self.line
+        body = pos + level + 2
+        close = "]" + "=" * level + "]"
+        stop = source.find(close, body)
+        if stop < 0:
+            self.line += count_lines(source[body:])
+            raise self.error(f"unfinished long {what} (starting at line {start_line})",
+                             "<eof>")
+        text = source[body:stop]
+        nlines = count_lines(text)
+        self.line += nlines
+        if nlines:
+            if "\r" in text:
+                text = _NEWLINE.sub("\n", text)
+            if text[0] == "\n":   # a first line break is not part of the string
+                text = text[1:]
+        return stop + level + 2, text
+
+    def read_string(self, pos: int) -> tuple:
+        """``read_string`` for a quoted string with escapes: (end, value)."""
+        source = self.source
+        end = len(source)
+        delim = source[pos]
+        buf: List[str] = []
+        i = pos + 1
+
+        def fail(msg: str, upto: int) -> LuaSyntaxError:
+            # esccheck: the message shows the string read so far, up to ``upto``
+            return self.error(msg, f"'{delim}{''.join(buf)}{source[esc:upto]}'")
+
+        while True:
+            if i >= end:
+                raise self.error("unfinished string", "<eof>")
+            c = source[i]
+            if c == delim:
+                return i + 1, "".join(buf)
+            if c in "\r\n":
+                raise self.error("unfinished string", f"'{delim}{''.join(buf)}'")
+            if c != "\\":
+                j = i + 1
+                while j < end and source[j] not in ("\\", "\r", "\n", delim):
+                    j += 1
+                buf.append(source[i:j])
+                i = j
+                continue
+            esc = i
+            i += 1
+            c = source[i] if i < end else ""
+            simple = _SIMPLE_ESCAPES.get(c)
+            if simple is not None:
+                buf.append(simple)
+                i += 1
+            elif c in ("\n", "\r"):
+                i += 2 if source[i + 1:i + 2] in ("\n", "\r") and source[i + 1] != c else 1
+                self.line += 1
+                buf.append("\n")
+            elif c == "x":
+                for k in (i + 1, i + 2):
+                    if k >= end or source[k] not in _HEX:
+                        raise fail("hexadecimal digit expected", min(k + 1, end))
+                buf.append(chr(int(source[i + 1:i + 3], 16)))
+                i += 3
+            elif c == "u":
+                i = self.utf8_escape(i, buf, fail)
+            elif c == "z":
+                i += 1
+                while i < end and source[i] in _SPACE:
+                    if source[i] in "\r\n":
+                        i += 2 if source[i + 1:i + 2] in ("\n", "\r") and \
+                            source[i + 1] != source[i] else 1
+                        self.line += 1
+                    else:
+                        i += 1
+            elif c == "":
+                continue    # unfinished string, reported by the next round
+            elif c in _DIGITS:
+                j = i
+                while j < i + 3 and j < end and source[j] in _DIGITS:
+                    j += 1
+                value = int(source[i:j])
+                if value > 255:
+                    raise fail("decimal escape too large", min(j + 1, end))
+                buf.append(chr(value))
+                i = j
+            else:
+                raise fail("invalid escape sequence", i + 1)
+
+    def utf8_escape(self, i: int, buf: List[str], fail) -> int:
+        """``readutf8esc`` with ``source[i] == 'u'``: appends the bytes, returns the end."""
+        source = self.source
+        end = len(source)
+        i += 1
+        if i >= end or source[i] != "{":
+            raise fail("missing '{'", min(i + 1, end))
+        i += 1
+        if i >= end or source[i] not in _HEX:
+            raise fail("hexadecimal digit expected", min(i + 1, end))
+        value = 0
+        while i < end and source[i] in _HEX:
+            if value > (0x7FFFFFFF >> 4):
+                raise fail("UTF-8 value too large", i + 1)
+            value = (value << 4) + int(source[i], 16)
+            i += 1
+        if i >= end or source[i] != "}":
+            raise fail("missing '}'", min(i + 1, end))
+        buf.append(utf8esc(value))
+        return i + 1
+
+
+_SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t",
+                   "v": "\v", "\\": "\\", '"': '"', "'": "'"}

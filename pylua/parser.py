@@ -1,0 +1,352 @@
+"""Lua source -> ``pylua.ast``: the Lark LALR parser of ``grammar/lua.lark`` fed by
+``pylua.lexer``, building AST nodes while it parses (Lark's ``transformer=``).
+
+Lark only sees valid programs through: whenever it (or a check in the transformer)
+rejects the input, ``pylua.syntaxcheck`` — a port of lparser.c's recursive descent
+without code generation — parses the source again and raises the message Lua gives.
+The same checker enforces Lua's limit on nested syntax levels ("C stack overflow")
+whenever the lexer's cheap estimate says the source might come near it.
+"""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import List, Optional
+
+import lark
+from lark.lexer import Lexer as LarkLexer
+
+from . import ast
+from .errors import LuaSyntaxError
+from .lexer import Lexer
+from . import syntaxcheck
+
+# Lua's binary operator priorities (lparser.c ``priority``): (left, right)
+PRIORITY = {
+    "or": (1, 1), "and": (2, 2),
+    "<": (3, 3), ">": (3, 3), "<=": (3, 3), ">=": (3, 3), "~=": (3, 3), "==": (3, 3),
+    "|": (4, 4), "~": (5, 5), "&": (6, 6), "<<": (7, 7), ">>": (7, 7),
+    "..": (9, 8), "+": (10, 10), "-": (10, 10),
+    "*": (11, 11), "/": (11, 11), "//": (11, 11), "%": (11, 11),
+}
+
+
+class Reject(Exception):
+    """The transformer found input Lua rejects; syntaxcheck finds the message."""
+
+
+def first_line(e: ast.Expr) -> int:
+    """The line of an expression's first token (the statement line of ``a.b = 1``)."""
+    while True:
+        t = type(e)
+        if t is ast.BinOp:
+            e = e.left
+        elif t is ast.Call:
+            e = e.func
+        elif t is ast.Index or t is ast.MethodCall:
+            e = e.obj
+        else:
+            return e.line
+
+
+def binary(items: list) -> ast.Expr:
+    """Operator-precedence parse of ``operand (op operand)*`` with Lua's priorities."""
+    operands = [items[0]]
+    ops = []
+    for i in range(1, len(items), 2):
+        op = items[i]
+        left = PRIORITY[op.value][0]
+        while ops and left <= PRIORITY[ops[-1].value][1]:
+            top = ops.pop()
+            right = operands.pop()
+            operands[-1] = ast.BinOp(top.value, operands[-1], right, top.line)
+        ops.append(op)
+        operands.append(items[i + 1])
+    while ops:
+        top = ops.pop()
+        right = operands.pop()
+        operands[-1] = ast.BinOp(top.value, operands[-1], right, top.line)
+    return operands[0]
+
+
+def _stats(items: list) -> list:
+    return [s for s in items if s is not None]
+
+
+class Builder:
+    """Lark callbacks: children lists (tokens and built nodes) -> AST nodes.
+    ``varargs`` holds the source offsets of ``...`` not yet claimed by a function."""
+
+    def __init__(self) -> None:
+        self.varargs: List[int] = []
+
+    # ------------------------------------------------------------ blocks
+    def chunk(self, c):
+        return c[0]
+
+    def block(self, c):
+        return c
+
+    def retstat(self, c):
+        exprs = c[1] if len(c) > 1 and type(c[1]) is list else []
+        return ast.Return(exprs, c[0].line)
+
+    # ------------------------------------------------------------ statements
+    def empty(self, c):
+        return None
+
+    def exprstat(self, c):
+        call = c[0]
+        if type(call) is not ast.Call and type(call) is not ast.MethodCall:
+            raise Reject
+        return ast.CallStat(call, first_line(call))
+
+    def assign(self, c):
+        targets = c[0:-2:2]
+        for t in targets:
+            if type(t) is not ast.Name and type(t) is not ast.Index:
+                raise Reject
+        return ast.Assign(targets, c[-1], first_line(targets[0]))
+
+    def label(self, c):
+        return ast.Label(c[1].value, c[0].line)
+
+    def break_(self, c):
+        return ast.Break(c[0].line)
+
+    def goto(self, c):
+        return ast.Goto(c[1].value, c[0].line)
+
+    def do(self, c):
+        return ast.Do(ast.Block(_stats(c[1]), c[0].line, c[2].line), c[0].line)
+
+    def while_(self, c):
+        return ast.While(c[1], ast.Block(_stats(c[3]), c[2].line, c[4].line), c[0].line)
+
+    def repeat(self, c):
+        return ast.Repeat(ast.Block(_stats(c[1]), c[0].line, c[2].line), c[3], c[0].line)
+
+    def elseif(self, c):
+        return c
+
+    def else_(self, c):
+        return c
+
+    def if_(self, c):
+        # clauses: [IF, cond, THEN, stats], [ELSEIF, cond, THEN, stats]..., [ELSE, stats]
+        clauses = [c[0:4]] + c[4:-1]
+        end_line = c[-1].line
+        tests, test_lines = [], []
+        orelse = None
+        for i, clause in enumerate(clauses):
+            closer = clauses[i + 1][0].line if i + 1 < len(clauses) else end_line
+            if len(clause) == 2:
+                orelse = ast.Block(_stats(clause[1]), clause[0].line, closer)
+            else:
+                body = ast.Block(_stats(clause[3]), clause[2].line, closer)
+                tests.append((clause[1], body))
+                test_lines.append(clause[0].line)
+        return ast.If(tests, test_lines, orelse, c[0].line)
+
+    def numfor(self, c):
+        step = c[7] if len(c) == 12 else None
+        do, stats, end = c[-3], c[-2], c[-1]
+        return ast.NumericFor(c[1].value, c[3], c[5], step,
+                              ast.Block(_stats(stats), do.line, end.line), c[0].line)
+
+    def genfor(self, c):
+        names = [t.value for t in c[1:-5:2]]
+        exprs = c[-4]
+        do, stats, end = c[-3], c[-2], c[-1]
+        return ast.GenericFor(names, exprs, ast.Block(_stats(stats), do.line, end.line),
+                              c[0].line, first_line(exprs[0]))
+
+    def funcstat(self, c):
+        path, path_lines, method = c[1]
+        params, is_vararg, body, _, end_line = c[2]
+        if method is not None:
+            params.insert(0, "self")
+        name = ".".join(path) + (":" + method if method is not None else "")
+        func = ast.Function(params, is_vararg, body, c[0].line, end_line, name)
+        return ast.FunctionStat(path, path_lines, method, func, c[0].line)
+
+    def localfunc(self, c):
+        params, is_vararg, body, line, end_line = c[3]
+        name = c[2].value
+        func = ast.Function(params, is_vararg, body, line, end_line, name)
+        return ast.LocalFunction(name, func, c[0].line)
+
+    def local(self, c):
+        names, attribs = [], []
+        exprs: list = []
+        closes = 0
+        for item in c[1:]:
+            if type(item) is tuple:
+                names.append(item[0])
+                attribs.append(item[1])
+                closes += item[1] == "close"
+            elif type(item) is list:
+                exprs = item
+        if closes > 1:
+            raise Reject
+        return ast.Local(names, attribs, exprs, c[0].line)
+
+    def attname(self, c):
+        if len(c) == 1:
+            return (c[0].value, None)
+        if c[1].value != "<" or c[3].value != ">" or c[2].value not in ("const", "close"):
+            raise Reject
+        return (c[0].value, c[2].value)
+
+    def funcname(self, c):
+        path = [c[0].value]
+        lines = [c[0].line]
+        method = None
+        for i in range(1, len(c), 2):
+            if c[i].type == "COLON":
+                method = c[i + 1].value
+            else:
+                path.append(c[i + 1].value)
+                lines.append(c[i + 1].line)
+        return path, lines, method
+
+    def funcbody(self, c):
+        names, is_vararg = c[1]
+        lpar = c[0]
+        varargs = self.varargs
+        if varargs and varargs[-1] > lpar.start_pos:
+            if not is_vararg:
+                raise Reject        # "cannot use '...' outside a vararg function"
+            while varargs and varargs[-1] > lpar.start_pos:
+                varargs.pop()
+        return names, is_vararg, ast.Block(_stats(c[3]), lpar.line, c[4].line), lpar.line, \
+            c[4].line
+
+    def params(self, c):
+        names = [t.value for t in c if t.type == "NAME"]
+        return names, bool(c) and c[-1].type == "DOTS"
+
+    # ------------------------------------------------------------ expressions
+    def explist(self, c):
+        return c[::2]
+
+    def exp(self, c):
+        if len(c) == 1:
+            return c[0]
+        return binary(c)
+
+    def unop(self, c):
+        return ast.UnOp(c[0].value, c[1], c[0].line)
+
+    def pow(self, c):
+        return ast.BinOp("^", c[0], c[2], c[1].line)
+
+    def number(self, c):
+        return ast.Number(c[0].value, c[0].line)
+
+    def string(self, c):
+        return ast.String(c[0].value, c[0].line)
+
+    def nil(self, c):
+        return ast.Nil(c[0].line)
+
+    def true(self, c):
+        return ast.TrueExpr(c[0].line)
+
+    def false(self, c):
+        return ast.FalseExpr(c[0].line)
+
+    def vararg(self, c):
+        self.varargs.append(c[0].start_pos)
+        return ast.Vararg(c[0].line)
+
+    def funcexp(self, c):
+        params, is_vararg, body, line, end_line = c[1]
+        return ast.Function(params, is_vararg, body, line, end_line)
+
+    def name(self, c):
+        return ast.Name(c[0].value, c[0].line)
+
+    def paren(self, c):
+        return ast.Paren(c[1], c[0].line)
+
+    def field(self, c):
+        return ast.Index(c[0], ast.String(c[2].value, c[2].line), c[1].line)
+
+    def index(self, c):
+        return ast.Index(c[0], c[2], c[1].line)
+
+    def method(self, c):
+        args, line = c[3]
+        return ast.MethodCall(c[0], c[2].value, args, line)
+
+    def call(self, c):
+        args, line = c[1]
+        return ast.Call(c[0], args, line)
+
+    def args_list(self, c):
+        return (c[1] if len(c) == 3 else []), c[0].line
+
+    def args_table(self, c):
+        return [c[0]], c[0].line
+
+    def args_string(self, c):
+        return [ast.String(c[0].value, c[0].line)], c[0].line
+
+    def table(self, c):
+        fields = [f for f in c[1:-1] if type(f) is ast.TableField]
+        return ast.Table(fields, c[0].line, c[-1].line)
+
+    def keyfield(self, c):
+        return ast.TableField(c[1], c[4], c[0].line)
+
+    def namefield(self, c):
+        return ast.TableField(ast.String(c[0].value, c[0].line), c[2], c[0].line)
+
+    def posfield(self, c):
+        return ast.TableField(None, c[0], first_line(c[0]))
+
+
+class _TokenStream(LarkLexer):
+    """Lark's view of ``pylua.lexer``: ``parse`` is handed the token iterator itself."""
+
+    def __init__(self, lexer_conf) -> None:
+        pass
+
+    def lex(self, data):
+        return data
+
+
+def _grammar_text() -> str:
+    try:
+        return resources.files("pylua.grammar").joinpath("lua.lark").read_text()
+    except (ModuleNotFoundError, FileNotFoundError):
+        return (Path(__file__).parent.parent / "grammar" / "lua.lark").read_text()
+
+
+_lark: Optional[lark.Lark] = None
+_builder: Optional[Builder] = None
+
+
+def _parser() -> lark.Lark:
+    global _lark, _builder
+    if _lark is None:
+        _builder = Builder()
+        _lark = lark.Lark(_grammar_text(), parser="lalr", lexer=_TokenStream,
+                          start="chunk", transformer=_builder)
+    return _lark
+
+
+def parse(source: str, chunkname: str) -> ast.Chunk:
+    """Parse a chunk; raise ``LuaSyntaxError`` with Lua's message if it is invalid."""
+    parser = _parser()
+    lexer = Lexer(source, chunkname)
+    _builder.varargs = []
+    try:
+        stats = parser.parse(lexer.tokens())
+    except (lark.exceptions.LarkError, LuaSyntaxError, Reject):
+        syntaxcheck.check(source, chunkname)
+        raise LuaSyntaxError(f"{chunkname}: syntax error") from None
+    if lexer.deep:
+        syntaxcheck.check(source, chunkname)
+    return ast.Chunk(ast.Block(_stats(stats), 1, lexer.final_line), chunkname)
