@@ -1,0 +1,253 @@
+"""The compiler against luac: each snippet is compiled by pylua and by ``luac5.4`` and
+the ``luac -l -l`` listings (code, lines, constants, locals, upvalues, nested
+functions) must be identical, addresses aside."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from pylua.compiler import compile_chunk
+from pylua.errors import LuaSyntaxError
+from pylua.listing import list_proto
+from pylua.parser import parse
+
+LUAC = shutil.which("luac5.4")
+
+SNIPPETS = {
+    # ---------------------------------------------------------------- basics
+    "empty": "",
+    "locals": "local a, b, c = 1, 2.5, 'x'\nlocal d\nlocal e, f",
+    "loadnil_merge": "local a; local b; local c = nil; local d, e = 1",
+    "globals": "x = 1\ny = x\nz = 'str'\nw = nil\nv = true",
+    "big_constants": "local a = 100000\nlocal b = 1e100\nlocal c = -5.0\n"
+                     "local d = 123456789012\nlocal e = 0.0\nlocal f = 3.25",
+    "float_int_keys": "local t = {}\nt[1] = 1.0\nt[1.0] = 1\nt[2] = 2.0\nt[0.5] = 0",
+    "string_escapes": 'print("a\\tb\\n\\0\\255\\"q\\\\ \\a\\b\\f\\v\\r")',
+    "multiple_assign": "local a, b, c\na, b, c = c, a\na, b = b, a, 5",
+    "assign_conflict": "local t, i = {}, 1\ni, t[i] = i + 1, 20\n"
+                       "local a = {}\na[i], a = 1, 2",
+    "upvalue_conflict": "local t = {}\nfunction f() t.x, t = 1, 2 end",
+    "global_table_conflict": "x, _ENV.y = 1, 2",
+    # ---------------------------------------------------------------- arithmetic
+    "arith_regs": "local a, b = 1, 2\nlocal c = a + b * a - b / a % b ^ a // b",
+    "arith_imm": "local a = 1\nlocal b = a + 1\nb = a - 3\nb = 4 + a\nb = a + 200\n"
+                 "b = a - 128\nb = a - 127",
+    "arith_k": "local a = 1\nlocal b = a * 3\nb = a / 2.5\nb = a % 7\nb = a ^ 2\n"
+               "b = a // 4\nb = 3 * a\nb = 2.5 - a",
+    "bitwise": "local a, b = 1, 2\nlocal c = a & b | a ~ b\nc = a & 5\nc = 7 | a\n"
+               "c = a << 3\nc = a >> 2\nc = 1 << a\nc = a << b\nc = a >> b\nc = ~a\n"
+               "c = a << -3\nc = a >> 300",
+    "folding": "local a = 2 + 3 * 4\nlocal b = 2^10\nlocal c = 7 // 2\nlocal d = 7 % -3\n"
+               "local e = -(-3)\nlocal f = ~5\nlocal g = 1 << 62\nlocal h = 10 / 4\n"
+               "local i = 3 - 3.0\nlocal j = 1 / 0\nlocal k = 0 / 0\nlocal l = 1 // 0\n"
+               "local m = 1 % 0\nlocal n = 1.5 | 1\nlocal o = 2 | 1\nlocal p = -0.0\n"
+               "local q = 9007199254740993 * 3",
+    "unary": "local a = 1\nlocal b = -a\nb = #a\nb = not a\nb = ~a\nb = - -a\n"
+             "b = not not a\nb = -'2'",
+    "concat": "local a, b, c = 'a', 'b', 'c'\nlocal d = a .. b .. c\nd = a .. 'x' .. 1\n"
+              "d = (a .. b) .. c",
+    # ---------------------------------------------------------------- comparisons
+    "compare_values": "local a, b = 1, 2\nlocal c = a < b\nc = a <= b\nc = a > b\n"
+                      "c = a >= b\nc = a == b\nc = a ~= b",
+    "compare_imm": "local a = 1\nlocal c = a < 1\nc = a <= 2.0\nc = 3 < a\nc = 4 >= a\n"
+                   "c = a == 5\nc = a ~= 'x'\nc = a == nil\nc = a == true\n"
+                   "c = 1000 == a\nc = a < 1000\nc = a == 1.5",
+    "and_or": "local a, b, c = 1, 2, 3\nlocal d = a and b\nd = a or b\nd = a and b or c\n"
+              "d = (a or b) and c\nd = a and (b or c)",
+    "and_or_values": "local a, b = 1, 2\nlocal d = a == b or a < b\nd = a == 1 and b\n"
+                     "d = not (a and b)\nd = nil and a\nd = false or a\nd = 1 and a",
+    "not_jumps": "local a, b = 1, 2\nif not a then b = 1 end\nif not (a == b) then b = 2 end\n"
+                 "if not not a then b = 3 end",
+    # ---------------------------------------------------------------- tables
+    "table_constructors": "local t = {}\nt = {1, 2, 3}\nt = {x = 1, y = 2}\n"
+                          "t = {1, x = 2, [3] = 4, 'a'}\nt = {f()}\nt = {f(), g()}\n"
+                          "t = {...}\nt = {1, ..., 2}",
+    "table_big": "local t = {" + ", ".join(str(i) for i in range(120)) + "}",
+    "table_hash_sizes": "local t = {a=1}\nt = {a=1,b=2,c=3}\nt = {a=1,b=2,c=3,d=4,e=5}",
+    "table_nested": "local t = {{1}, {a = {b = {}}}, [{}] = 2}",
+    "table_keys": "local k = 'k'\nlocal t = {[k] = 1, [1.5] = 2, [true] = 3, [300] = 4,"
+                  " ['long string key that is more than forty characters long'] = 5}",
+    "indexing": "local t = {}\nlocal a = t.x\na = t[1]\na = t[300]\na = t[a]\na = t.x.y.z\n"
+                "t.x = 1\nt[2] = 'v'\nt[a] = t\nt[-1] = 0\nt[1.0] = 2",
+    "global_indexing": "x.y = 1\nlocal a = x.y.z\nx[1] = a\na = x[a]",
+    "long_key_global": "local v = _ENV['a very long global variable name with more than 40 chars']",
+    # ---------------------------------------------------------------- calls
+    "calls": "print()\nprint(1)\nprint(1, 2, 3)\nlocal a = f()\nlocal b, c = f()\n"
+             "f(g())\nf(1, g())\nf(...)\nf 'str'\nf {1}",
+    "method_calls": "local o = {}\no:m()\no:m(1, 2)\nlocal r = o:m()\no.x:y(o:z())\n"
+                    "o:m 's'\no:m {}",
+    "call_results": "local a, b, c = f(), g()\nlocal d, e = f(), 1, 2\nlocal x, y = ...\n"
+                    "local z = ...",
+    "nested_calls": "print(f(g(h(1))))\nlocal t = {f(g())}\nprint((f()))",
+    "long_method_name": "local o = {}\n"
+                        "o:a_rather_long_method_name_longer_than_forty_chars()",
+    # ---------------------------------------------------------------- functions
+    "function_defs": "function f(a, b) return a + b end\nlocal function g() return 1 end\n"
+                     "local h = function(...) return ... end\nfunction t.a.b() end\n"
+                     "function t:m(x) return self, x end",
+    "returns": "local function f() return end\nlocal function g() return 1 end\n"
+               "local function h(a) return a end\nlocal function i(a, b) return a, b end\n"
+               "local function j() return f() end\nlocal function k() return (f()) end\n"
+               "local function l() return f(), g() end\nlocal function m(...) return ... end\n"
+               "local function n() return 1, f() end",
+    "tailcall_vararg": "function f(...) return g(...) end",
+    "upvalues": "local a = 1\nlocal function f()\n  local b = 2\n  return function()\n"
+                "    a = a + b\n    return a\n  end\nend",
+    "upvalue_chain": "local x = 0\nfunction f() return function() return function() "
+                     "x = x + 1 end end end",
+    "env_local": "local _ENV = {}\nx = 1\nlocal y = z",
+    "env_upvalue": "local _ENV = {}\nfunction f() return x end",
+    "params_many": "function f(a, b, c, d, e, ...) local g = a + e return ... end",
+    "recursive_local": "local function fact(n) if n <= 1 then return 1 end "
+                       "return n * fact(n - 1) end",
+    "multiline_function": "local function f(a,\n  b)\n  local c = a\n\n  return c +\n"
+                          "  b\nend\nprint(f(1,\n2))",
+    # ---------------------------------------------------------------- control flow
+    "if_simple": "local a = 1\nif a then a = 2 end\nif a == 1 then a = 3 else a = 4 end",
+    "if_elseif": "local a = 1\nif a < 1 then a = 1 elseif a < 2 then a = 2 elseif a < 3 "
+                 "then a = 3 else a = 4 end",
+    "if_constant_cond": "if true then x = 1 end\nif nil then x = 2 end\nif 1 then x = 3 else "
+                        "x = 4 end\nif false then x = 5 elseif 'a' then x = 6 end",
+    "if_and_or": "local a, b = 1, 2\nif a and b then a = 0 end\nif a or b then a = 0 end\n"
+                 "if a and b or a then a = 0 end\nif (a or b) and (a == b) then a = 0 end",
+    "while": "local i = 0\nwhile i < 10 do i = i + 1 end\nwhile true do break end",
+    "while_break_close": "local i = 0\nwhile i < 3 do\n  local x = i\n"
+                         "  f = function() return x end\n  if x then break end\n"
+                         "  i = i + 1\nend",
+    "repeat": "local i = 0\nrepeat i = i + 1 until i >= 10\nrepeat local x = i until x",
+    "repeat_upvalue": "repeat\n  local x = 1\n  f = function() return x end\n"
+                      "until x == 1",
+    "repeat_break": "repeat if x then break end until false",
+    "numeric_for": "for i = 1, 10 do print(i) end\nfor i = 10, 1, -1 do end\n"
+                   "for i = 1.0, 2 do end\nfor i = a, b, c do local x = i end",
+    "for_closure": "for i = 1, 3 do f = function() return i end end",
+    "generic_for": "for k, v in pairs(t) do print(k, v) end\nfor a in f() do end\n"
+                   "for a, b, c, d in f, g, h, i, j do end",
+    "generic_for_closure": "for k in pairs(t) do f = function() return k end end",
+    "nested_loops": "for i = 1, 3 do\n  for j = 1, 3 do\n    if i == j then break end\n"
+                    "  end\n  while true do break end\nend",
+    "if_break": "while x do if y then break end end\n"
+                "while x do if y then break; local z = 1 end end",
+    "if_break_else": "for i = 1, 2 do if i then break else f() end end",
+    "do_block": "do local a = 1 end\ndo local b = 2; f = function() return b end end",
+    # ---------------------------------------------------------------- goto
+    "goto_forward": "goto done\nprint(1)\n::done::",
+    "goto_backward": "local i = 1\n::top::\ni = i + 1\nif i < 3 then goto top end",
+    "goto_continue": "for i = 1, 3 do\n  if i == 2 then goto continue end\n  print(i)\n"
+                     "  ::continue::\nend",
+    "goto_close": "do\n  local x = 1\n  f = function() return x end\n  goto out\nend\n::out::",
+    "goto_backward_close": "::a::\ndo\n  local y = 2\n  g = function() return y end\n"
+                           "  goto a\nend",
+    "labels_consecutive": "do goto b ::a:: ::b:: end",
+    "label_at_end_with_local": "do goto e; local x = 1 ::e:: end",
+    "goto_nested_function": "local function f() goto x; ::x:: end",
+    # ---------------------------------------------------------------- attributes
+    "const_locals": "local a <const> = 10\nlocal b <const> = a * 2\nlocal c = b + a\n"
+                    "local s <const> = 'str'\nprint(s, a)\nlocal n <const> = nil\n"
+                    "local t <const> = true\nlocal f <const> = 1.5\nprint(n, t, f)",
+    "const_nonconstant": "local a <const> = f()\nlocal b, c <const> = 1, 2\nprint(a, b, c)",
+    "const_upvalue": "local a <const> = 5\nlocal b <const> = {}\n"
+                     "function f() return a + 1, b end",
+    "close_local": "do\n  local x <close> = f()\n  print(x)\nend",
+    "close_return": "local function f()\n  local x <close> = g()\n  return h()\nend",
+    "close_in_for": "for i = 1, 2 do local c <close> = nil end",
+    # ---------------------------------------------------------------- misc
+    "vararg_main": "local a, b = ...\nprint(...)\nlocal t = {...}\nreturn ...",
+    "return_values": "local a = 1\nreturn a, 2, 'x'",
+    "return_local": "local a = 1\nreturn a",
+    "return_expr": "local a = 1\nreturn a + 1",
+    "paren_truncation": "local a = (f())\nlocal b, c = (f())\nprint((...))",
+    "semicolons": "local a = 1; local b = 2;; print(a, b);",
+    "string_methods": "local s = ('x'):rep(3)\nlocal n = #s\nlocal u = s:upper()",
+    "many_constants": "local t = {" + ", ".join(f"'s{i}'" for i in range(300)) + "}",
+    "many_constants_rk": "local t = {}\n" + "\n".join(f"t.k{i} = 'v{i}'" for i in range(140)),
+    "many_locals": "local " + ", ".join(f"v{i}" for i in range(150)) + " = 1",
+    "deep_expression": "local a = 1\nlocal b = " + " + ".join(["a"] * 60),
+    "concat_long": "local a = 'x'\nlocal b = " + " .. ".join(["a"] * 40),
+    "setlist_many": "local t = {" + ", ".join(["f()"] * 55) + ", ...}",
+    "multiline_table": "local t = {\n  1,\n  2,\n  x = 3,\n}\nprint(t\n)",
+    "multiline_if": "local a = 1\nif a\nthen\n  a = 2\nelseif a == 3\nthen\n  a = 4\n"
+                    "else\n  a = 5\nend",
+    "multiline_binop": "local a, b = 1, 2\nlocal c = a\n  + b\n  * a",
+    "dup_constant_nested": "local a = 'x'\nlocal function f() return 'y', 'x' end\n"
+                           "local b = 'y'\nlocal c = 'x'",
+    "int_float_constants": "local a = 1\nlocal b = 1.0\nlocal c = {1.0, 1, 2^53, 0.0, -0.0,"
+                           " 1e15, 1e16, 3.5, -2.25}",
+    "huge_numbers": "local a = 9223372036854775807\nlocal b = -9223372036854775807 - 1\n"
+                    "local c = 0x7fffffffffffffff + 1\nlocal d = 1e308 * 10\n"
+                    "local e = -1e308 * 10\nlocal f = 2^63\nlocal g = math.maxinteger",
+    "self_assign_ops": "local t = {}\nt.x = t.x + 1\nt[1] = t[1] .. 's'\n"
+                       "t.y = not t.y\nt.n = #t",
+}
+
+
+def _normalise(listing: str) -> list:
+    return re.sub(r"0x[0-9a-f]+", "0x?", listing).splitlines()
+
+
+def _luac(tmp_path, name: str, src: str) -> str:
+    path = tmp_path / f"{name}.lua"
+    path.write_bytes(src.encode("latin-1"))
+    out = subprocess.run([LUAC, "-l", "-l", "-o", "/dev/null", path.name], cwd=tmp_path,
+                         capture_output=True, check=True)
+    return out.stdout.decode("latin-1")
+
+
+def _pylua(name: str, src: str) -> str:
+    return list_proto(compile_chunk(parse(src, f"@{name}.lua")), full=True)
+
+
+@pytest.mark.skipif(LUAC is None, reason="luac5.4 not installed")
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_listing_matches_luac(tmp_path, name):
+    src = SNIPPETS[name]
+    assert _normalise(_pylua(name, src)) == _normalise(_luac(tmp_path, name, src))
+
+
+# ---------------------------------------------------------------- semantic errors
+
+ERRORS = [
+    ("local x <const> = 1\nx = 2", "t.lua:2: attempt to assign to const variable 'x'"),
+    ("local x <const> = {}\nfunction f() x = 1 end",
+     "t.lua:2: attempt to assign to const variable 'x'"),
+    ("local a <close>, b <close> = 1, 2",
+     "t.lua:1: multiple to-be-closed variables in local list"),
+    ("break", "t.lua:1: break outside loop at line 1"),
+    ("goto nowhere", "t.lua:1: no visible label 'nowhere' for <goto> at line 1"),
+    ("do\n  goto l\n  local a = 1\n  ::l::\n  print(a)\nend",
+     "t.lua:4: <goto l> at line 2 jumps into the scope of local 'a'"),
+    ("::a::\n::a::", "t.lua:2: label 'a' already defined on line 1"),
+    ("local " + ", ".join(f"v{i}" for i in range(201)),
+     "t.lua:1: too many local variables (limit is 200) in main function"),
+]
+
+
+@pytest.mark.parametrize("src,msg", ERRORS)
+def test_semantic_errors(src, msg):
+    with pytest.raises(LuaSyntaxError) as info:
+        compile_chunk(parse(src, "@t.lua"))
+    assert str(info.value).startswith(msg)
+
+
+def test_compile_speed():
+    """A 10 000-line program must parse and compile in well under a second each."""
+    lines = []
+    for i in range(2000):
+        lines += [f"local function f{i}(a, b)",
+                  f"  local t = {{x = a, y = b, {i}}}",
+                  f"  if a < b then return t.x + {i} else return t[1] .. 's' end",
+                  f"  for j = 1, 10 do t[j] = j * a end",
+                  "end"]
+    src = "\n".join(lines)
+    t0 = time.perf_counter()
+    chunk = parse(src, "@big.lua")
+    t1 = time.perf_counter()
+    proto = compile_chunk(chunk)
+    t2 = time.perf_counter()
+    assert len(proto.p) == 2000
+    print(f"parse {t1 - t0:.3f}s compile {t2 - t1:.3f}s")
+    assert t2 - t1 < 1.0
