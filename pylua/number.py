@@ -169,20 +169,24 @@ def mod_int(a: int, b: int) -> int:
     return a % b
 
 
+def fmod(a: float, b: float) -> float:
+    """C's ``fmod`` as the reference Lua build computes it (Python's raises for
+    fmod(inf, y) and fmod(x, 0)); NaN signs follow that build."""
+    if a != a:
+        if b != b and math.copysign(1.0, b) > 0:
+            return b            # two NaNs: positive unless both are negative
+        return a
+    if b != b:
+        return b
+    if b == 0 or a in (math.inf, -math.inf):
+        return NEG_NAN
+    return math.fmod(a, b)
+
+
 def mod_float(a: float, b: float) -> float:
     """``luai_nummod``: fmod adjusted towards the divisor's sign."""
-    if b == math.inf:
-        if a != a or a in (math.inf, -math.inf):
-            return NEG_NAN
-        return a if a >= 0 else b
-    if b == -math.inf:
-        if a != a or a in (math.inf, -math.inf):
-            return NEG_NAN
-        return a if a <= 0 else b
-    if b == 0 or a != a or b != b or a in (math.inf, -math.inf):
-        return NEG_NAN if not (a != a or b != b) else (a if a != a else b)
-    m = math.fmod(a, b)
-    if m != 0 and (m < 0) != (b < 0):
+    m = fmod(a, b)
+    if (b < 0) if m > 0 else (m < 0 and b > 0):
         m += b
     return m
 
@@ -205,17 +209,26 @@ def idiv_float(a: float, b: float) -> float:
     return float(math.floor(q)) if q != 0 else q
 
 
+def _odd_integer(f: float) -> bool:
+    return f.is_integer() and math.fmod(f, 2.0) != 0
+
+
 def pow_float(a: float, b: float) -> float:
-    """``pow`` as C does it (Python raises for some overflows and domain errors)."""
+    """``luai_numpow``: a*a for b == 2, else C's ``pow`` (Python's raises on overflow,
+    on 0 ^ negative and on negative ^ fraction, and differs on signed NaNs)."""
+    if b == 2:
+        return a * a
+    if a != a:
+        if b == 0:
+            return 1.0
+        return -a if math.copysign(1.0, a) < 0 and _odd_integer(b) else a
     try:
         return math.pow(a, b)
     except OverflowError:
-        if a < 0 and float(b).is_integer() and int(b) % 2 == 1:
-            return -math.inf
-        return math.inf
+        return -math.inf if a < 0 and _odd_integer(b) else math.inf
     except ValueError:
-        if a == 0:
-            return math.inf  # 0 ^ negative
+        if a == 0:   # 0 ^ negative: an infinity signed like the zero for odd b
+            return -math.inf if math.copysign(1.0, a) < 0 and _odd_integer(b) else math.inf
         return NEG_NAN
 
 
