@@ -17,11 +17,13 @@ A step is ``(target, callee, *args)``:
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import os
 import subprocess
-from typing import Any, Optional
+import time
+from typing import Any, Iterator, Optional
 
 import pytest
 
@@ -239,40 +241,64 @@ def run_py(steps: list, stdin: bytes) -> tuple:
 
 
 def run_both(steps: list, tmp_path: Any, files: Optional[dict] = None,
-             stdin: bytes = b"") -> tuple:
-    """Run steps under lua5.4 and pylua, each in its own copy of ``files``;
-    return (lua stdout, pylua stdout) and the two directories' final contents."""
+             stdin: bytes = b"", env: Optional[dict] = None) -> list:
+    """Run steps under lua5.4 and pylua, each in its own copy of ``files`` and with
+    the extra environment variables ``env``; return for each (stdout, stderr,
+    final directory contents)."""
     outputs = []
     for side in ("lua", "py"):
         d = tmp_path / side
         d.mkdir()
         for name, content in (files or {}).items():
             (d / name).write_bytes(content)
-        old = os.getcwd()
-        os.chdir(d)
-        try:
+        (tmp_path / "in.dat").write_bytes(stdin)
+        with chdir(d), environment(env or {}):
             if side == "lua":
-                (d / "in.dat").write_bytes(stdin)
-                with open(d / "in.dat", "rb") as fin:
+                with open(tmp_path / "in.dat", "rb") as fin:
                     proc = subprocess.run(["lua5.4", "-e", lua_script(steps)], stdin=fin,
                                           capture_output=True, timeout=30)
-                os.remove(d / "in.dat")
                 out = (proc.stdout, proc.stderr)
             else:
                 out = run_py(steps, stdin)
-        finally:
-            os.chdir(old)
         outputs.append(out + (dir_contents(d),))
     return outputs
+
+
+@contextlib.contextmanager
+def chdir(d: Any) -> Iterator[None]:
+    old = os.getcwd()
+    os.chdir(d)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+@contextlib.contextmanager
+def environment(env: dict) -> Iterator[None]:
+    """Extra environment variables (TZ is re-read by the C library: tzset)."""
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    time.tzset()
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                del os.environ[k]
+            else:
+                os.environ[k] = v
+        time.tzset()
 
 
 def dir_contents(d: Any) -> dict:
     return {p.name: p.read_bytes() for p in sorted(d.iterdir()) if p.is_file()}
 
 
-def check(steps: list, tmp_path: Any, files: Optional[dict] = None, stdin: bytes = b"") -> str:
+def check(steps: list, tmp_path: Any, files: Optional[dict] = None, stdin: bytes = b"",
+          env: Optional[dict] = None) -> str:
     """Assert that lua5.4 and pylua agree on steps; return the common stdout."""
-    lua, py = run_both(steps, tmp_path, files, stdin)
+    lua, py = run_both(steps, tmp_path, files, stdin, env)
     assert py[0].decode("latin-1") == lua[0].decode("latin-1")
     assert py[1] == lua[1]
     assert py[2] == lua[2]

@@ -22,6 +22,7 @@ STRFTIME_OPTIONS = ("aAbBcCdDeFgGhHIjmMnprRStTuUVwWxXyYzZ%"
                     "||" "EcECExEXEyEY" "OdOeOHOIOmOMOSOuOUOVOwOWOy")
 INT_MAX = 2**31 - 1
 INT_MIN = -2**31
+CYCLE_SECONDS = 146097 * 86400      # 400 Gregorian years
 TMPNAM_TEMPLATE = "/tmp/lua_"
 TMPNAM_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 TMPNAM_TRIES = 1000
@@ -180,8 +181,11 @@ def os_time(L: Any, *args: Any) -> tuple:
     minute = _getfield(L, t, "min", 0, 0)
     sec = _getfield(L, t, "sec", 0, 0)
     isdst = _getboolfield(L, t, "isdst")
+    # Python wants tm_year + 1900 in an int: go back whole 400-year Gregorian cycles
+    cycles = max(0, -(-(year + 1900 - INT_MAX) // 400))
     try:
-        result = int(time.mktime((year + 1900, month + 1, day, hour, minute, sec, 0, 0, isdst)))
+        result = int(time.mktime((year + 1900 - 400 * cycles, month + 1, day, hour, minute, sec,
+                                  0, 0, isdst))) + cycles * CYCLE_SECONDS
         stm = time.localtime(result)
     except (OverflowError, OSError, ValueError):
         result = -1
