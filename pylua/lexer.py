@@ -52,18 +52,59 @@ _MASTER = re.compile(r"""
 """, re.VERBOSE)
 _NUMERAL_RE = re.compile(_NUMERAL)
 
-# For the nesting estimate (see ``Lexer.tokens``): tokens that open or close a level,
-# that start a fresh expression, or that are operators.
-OPEN, CLOSE, FRESH, OPERATOR = range(4)
+# Token categories for ``NestingEstimate``.
+OPEN, CLOSE, FRESH, OPERATOR, COMMA = range(5)
 NESTING = {t: OPEN for t in ("(", "[", "{", "do", "then", "repeat", "function")}
 NESTING.update({t: CLOSE for t in (")", "]", "}", "end", "until", "elseif")})
-NESTING.update({t: FRESH for t in ("=", ",", ";", "::", "local", "return", "if", "while",
-                                   "for", "in", "goto", "break", "else")})
+NESTING.update({t: FRESH for t in ("=", "local", "return", "if", "while", "for", "in",
+                                   "goto", "break", "else")})
 NESTING.update({t: OPERATOR for t, k in TOKEN_TYPE.items()
                 if k in ("BINOP", "UNOP", "MINUS", "TILDE", "CARET")})
-# lparser.c's levels (statements + subexpressions) cannot exceed 2 per open level plus
-# the pending operators of the expressions being read, plus the outermost statement.
-SUSPECT_DEPTH = 180
+NESTING["::"] = OPERATOR    # each label directly after a label nests a statement
+NESTING[","] = COMMA
+
+
+class NestingEstimate:
+    """A cheap upper bound on lparser.c's ``enterlevel`` count (statements and
+    subexpressions being parsed), so that deep sources, and only those, are checked
+    exactly against Lua's limit. Each open bracket or block adds at most 2 levels (a
+    statement and an expression inside it); each operator of an expression being read
+    at most 1 (its operand's subexpr), so operators count from the token that starts
+    a fresh expression at their level. A comma outside brackets can also nest
+    (``a, b, c = ...`` enters a level per target); one inside brackets starts a fresh
+    expression."""
+
+    def __init__(self) -> None:
+        self.saved: List[tuple] = []   # (ops, in_brackets) of each enclosing level
+        self.ops = 0                   # pending operators of the innermost level
+        self.pending = 0               # pending operators of all levels
+        self.in_brackets = False
+        self.worst = 0
+
+    def feed(self, category: int, text: str) -> None:
+        if category == OPERATOR or (category == COMMA and not self.in_brackets):
+            self.ops += 1
+            self.pending += 1
+        elif category == FRESH or category == COMMA:
+            self.pending -= self.ops
+            self.ops = 0
+            return
+        elif category == OPEN:
+            self.saved.append((self.ops, self.in_brackets))
+            self.ops = 0
+            self.in_brackets = text in ("(", "[", "{")
+        elif self.saved:
+            self.pending -= self.ops
+            self.ops, self.in_brackets = self.saved.pop()
+            return
+        estimate = 2 * len(self.saved) + self.pending
+        if estimate > self.worst:
+            self.worst = estimate
+
+    @property
+    def bound(self) -> int:
+        """The most levels the source can nest (2 for the outermost statement)."""
+        return self.worst + 2
 _NEWLINE = re.compile(r"\r\n|\n\r|\r|\n")
 _SPACE = " \t\n\v\f\r"
 _HEX = "0123456789abcdefABCDEF"
@@ -123,18 +164,15 @@ def printable_char(c: str) -> str:
 
 
 class Lexer:
-    """Tokens of one chunk; ``final_line`` is the line of <eof> once it is reached.
-    ``deep`` tells whether the nesting might reach Lua's limit of syntax levels: an
-    upper bound on lparser.c's ``enterlevel`` count, made from the open brackets and
-    blocks and the operators of the expressions being read (``NESTING``), reached
-    ``SUSPECT_DEPTH``; the parser then lets syntaxcheck count exactly."""
+    """Tokens of one chunk; ``final_line`` is the line of <eof> once it is reached;
+    ``nesting`` estimates how deep the tokens read so far nest."""
 
     def __init__(self, source: str, chunkname: str) -> None:
         self.source = source
         self.chunkname = chunkname
         self.line = 1
         self.final_line = 1
-        self.deep = False
+        self.nesting = NestingEstimate()
 
     def error(self, msg: str, near: str | None, line: int | None = None) -> LuaSyntaxError:
         """``lexerror``: the message with position and (optionally) the near-token."""
@@ -152,9 +190,8 @@ class Lexer:
         end = len(source)
         pos = 0
         line = 1
-        nesting = NESTING
-        saved_ops: List[int] = []   # pending operators of each enclosing level
-        ops = pending = 0           # pending operators: this level, all levels
+        categories = NESTING
+        nest = self.nesting.feed
         while pos < end:
             m = match(source, pos)
             if m is None:   # any other character: a single-char token
@@ -164,24 +201,9 @@ class Lexer:
             kind = m.lastgroup
             text = m.group()
             if kind == "name" or kind == "op":
-                category = nesting.get(text)
+                category = categories.get(text)
                 if category is not None:
-                    if category == OPERATOR:
-                        ops += 1
-                        pending += 1
-                        if 2 * len(saved_ops) + pending >= SUSPECT_DEPTH:
-                            self.deep = True
-                    elif category == FRESH:
-                        pending -= ops
-                        ops = 0
-                    elif category == OPEN:
-                        saved_ops.append(ops)
-                        ops = 0
-                        if 2 * len(saved_ops) + pending >= SUSPECT_DEPTH:
-                            self.deep = True
-                    elif saved_ops:
-                        pending -= ops
-                        ops = saved_ops.pop()
+                    nest(category, text)
                 yield new(types.get(text, "NAME"), text, pos, line)
             elif kind == "space":
                 line += count_lines(text) if has_cr else text.count("\n")
@@ -203,10 +225,7 @@ class Lexer:
                     elif len(text) > 1:
                         raise self.error("invalid long string delimiter", f"'{text}'")
                     else:
-                        saved_ops.append(ops)
-                        ops = 0
-                        if 2 * len(saved_ops) + pending >= SUSPECT_DEPTH:
-                            self.deep = True
+                        nest(OPEN, "[")
                         yield new("LSQB", "[", pos, line)
                         pos += 1
                 else:   # slowstring

@@ -17,7 +17,7 @@ import lark
 from lark.lexer import Lexer as LarkLexer
 
 from . import ast
-from .errors import LuaSyntaxError
+from .errors import LuaSyntaxError, chunkid
 from .lexer import Lexer
 from . import syntaxcheck
 
@@ -337,16 +337,21 @@ def _parser() -> lark.Lark:
     return _lark
 
 
-def parse(source: str, chunkname: str) -> ast.Chunk:
-    """Parse a chunk; raise ``LuaSyntaxError`` with Lua's message if it is invalid."""
+def parse(source: str, chunkname: str, c_calls: int = 1) -> ast.Chunk:
+    """Parse a chunk; raise ``LuaSyntaxError`` with Lua's message if it is invalid.
+    ``c_calls`` is Lua's count of C calls active below the parser, which decides how
+    deep the syntax may nest before "C stack overflow": 1 for a script run by ``lua`` or
+    ``luac`` (and for ``load`` under lupa), 2 for ``load`` called from a main chunk by
+    ``lua``, one more per enclosing ``pcall``."""
     parser = _parser()
     lexer = Lexer(source, chunkname)
     _builder.varargs = []
     try:
         stats = parser.parse(lexer.tokens())
     except (lark.exceptions.LarkError, LuaSyntaxError, Reject):
-        syntaxcheck.check(source, chunkname)
-        raise LuaSyntaxError(f"{chunkname}: syntax error") from None
-    if lexer.deep:
-        syntaxcheck.check(source, chunkname)
+        syntaxcheck.check(source, chunkname, c_calls)
+        # unreachable unless the grammar and the checker disagree
+        raise LuaSyntaxError(f"{chunkid(chunkname)}: syntax error") from None
+    if lexer.nesting.bound + c_calls >= syntaxcheck.LUAI_MAXCCALLS:
+        syntaxcheck.check(source, chunkname, c_calls)
     return ast.Chunk(ast.Block(_stats(stats), 1, lexer.final_line), chunkname)
