@@ -568,3 +568,38 @@ def test_tostring_and_gc():
     with pytest.raises(ArgError) as e:
         tostring(L, LuaTable())
     assert e.value.msg == "FILE* expected, got table"
+
+
+def test_standard_streams_buffering_and_seek():
+    """stderr is unbuffered, setvbuf changes when output reaches the stream, a
+    pipe refuses to seek as C's does, and a terminal's input flushes stdout first."""
+    L = FakeState()
+    L.stdout = io.BufferedWriter(io.BytesIO())
+    L.stderr = io.BufferedWriter(io.BytesIO())
+    read_fd, write_fd = os.pipe()
+    master, slave = os.openpty()
+    try:
+        os.write(master, b"answer\n")
+        L.stdin = io.open(slave, "rb", closefd=False)
+        lib = iolib.open(L)
+        stdout, stderr = lib.get_str("stdout"), lib.get_str("stderr")
+        iolib.f_write(L, stderr, "now")
+        assert L.stderr.raw.getvalue() == b"now"
+        iolib.io_write(L, "held")
+        assert L.stdout.raw.getvalue() == b""
+        assert iolib.io_read(L) == ("answer",)      # reading a terminal flushed stdout
+        assert L.stdout.raw.getvalue() == b"held"
+        assert iolib.f_setvbuf(L, stdout, "line") == (True,)
+        iolib.io_write(L, "a")
+        assert L.stdout.raw.getvalue() == b"held"
+        iolib.io_write(L, "b\nc")
+        assert L.stdout.raw.getvalue() == b"heldab\nc"
+        iolib.f_setvbuf(L, stdout, "no")
+        iolib.io_write(L, 1, 2.0)
+        assert L.stdout.raw.getvalue() == b"heldab\nc12"
+        pipe = iolib._newfile(L, io.open(write_fd, "wb", closefd=False))
+        assert iolib.f_seek(L, pipe) == (None, "Illegal seek", 29)
+        assert iolib.f_read(L, pipe) == (None, "Bad file descriptor", 9)
+    finally:
+        for fd in (read_fd, write_fd, master, slave):
+            os.close(fd)

@@ -62,9 +62,8 @@ def errno_of(err: BaseException) -> int:
     if en:
         return en
     if isinstance(err, io.UnsupportedOperation):
-        # Python refuses the operation up front; glibc tries it and fails so:
-        return errnos.ESPIPE if "seek" in str(err) else errnos.EBADF
-    if isinstance(err, ValueError):
+        return errnos.EBADF        # glibc's answer to reading a write-only stream & co
+    if isinstance(err, (ValueError, OverflowError)):
         return errnos.EINVAL
     return 0
 
@@ -161,7 +160,10 @@ class FileHandle:
         if whence == 1:
             offset -= len(self.pushback)
         self.pushback = b""
-        return self.stream.seek(offset, whence)
+        try:
+            return self.stream.seek(offset, whence)
+        except io.UnsupportedOperation:
+            raise OSError(errnos.ESPIPE, os.strerror(errnos.ESPIPE)) from None
 
 
 def _fopen(filename: str, mode: str) -> Any:
@@ -468,7 +470,7 @@ def f_seek(L: Any, *args: Any) -> tuple:
     offset = opt_integer(args, 3, 0)
     try:
         return (handle.seek(offset, whence),)
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, OverflowError) as err:
         return fileresult(err)
 
 
