@@ -752,7 +752,7 @@ class Compiler:
         self.newlabelentry(self.gotos, "break", st.line, self.fs.jump())
 
     def dostat(self, st: ast.Do) -> None:
-        self.lastline = st.line
+        self.lastline = st.body.line
         self.block(st.body)
         self.lastline = st.body.end_line
 
@@ -762,6 +762,7 @@ class Compiler:
         whileinit = fs.getlabel()
         condexit = self.cond(st.cond)
         self.enterblock(fs, True)
+        self.lastline = st.body.line                   # 'do'
         self.block(st.body)
         fs.jumpto(whileinit)
         self.lastline = st.body.end_line
@@ -774,6 +775,7 @@ class Compiler:
         repeat_init = fs.getlabel()
         self.enterblock(fs, True)
         bl2 = self.enterblock(fs, False)
+        self.lastline = st.body.line
         self.statlist(st.body.stats, True)
         self.lastline = st.body.end_line
         condexit = self.cond(st.cond)
@@ -803,6 +805,7 @@ class Compiler:
 
     def forbody(self, body: ast.Block, base: int, line: int, nvars: int, isgen: bool) -> None:
         fs = self.fs
+        self.lastline = body.line                      # 'do'
         prep = fs.codeABx(OP_TFORPREP if isgen else OP_FORPREP, base, 0)
         self.enterblock(fs, False)
         self.adjustlocalvars(nvars)
@@ -863,6 +866,7 @@ class Compiler:
         self.lastline = line
         v = ExpDesc()
         self.expr(cond, v)
+        self.lastline = blk.line                       # 'then'
         stats = blk.stats
         if stats and type(stats[0]) is ast.Break:
             brk = stats[0]
@@ -896,6 +900,7 @@ class Compiler:
                                               has_else)
             self.lastline = blk.end_line
         if st.orelse is not None:
+            self.lastline = st.orelse.line             # 'else'
             self.block(st.orelse)
             self.lastline = st.orelse.end_line
         fs.patchtohere(escapelist)

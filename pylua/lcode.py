@@ -193,7 +193,7 @@ class FuncState:
         self.lineinfo = f.lineinfo
         self.k = f.k
         self.lasttarget = 0
-        self.firstlocal = len(ls.actvar)
+        self.firstlocal = ls.nvars
         self.firstlabel = len(ls.labels)
         self.nactvar = 0
         self.freereg = 0

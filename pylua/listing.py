@@ -142,9 +142,9 @@ def _operands(f: Proto, pc: int) -> str:
         outs = "all out" if c == 0 else f"{c - 1} out"
         return f"{a} {b} {c}\t; {ins}{outs}"
     if name == "TAILCALL":
-        return f"{a} {b} {c}\t; {b - 1} in"
+        return f"{a} {b} {c}{isk}\t; {b - 1} in"
     if name == "RETURN":
-        return f"{a} {b} {c}\t; " + ("all out" if b == 0 else f"{b - 1} out")
+        return f"{a} {b} {c}{isk}\t; " + ("all out" if b == 0 else f"{b - 1} out")
     if name == "RETURN0":
         return ""
     if name == "RETURN1":

@@ -6,14 +6,17 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import struct
 import time
 
+import lupa.lua54
 import pytest
 
 from pylua.compiler import compile_chunk
 from pylua.errors import LuaSyntaxError
 from pylua.listing import list_proto
 from pylua.parser import parse
+from pylua.proto import Proto
 
 LUAC = shutil.which("luac5.4")
 
@@ -183,6 +186,103 @@ SNIPPETS = {
     "self_assign_ops": "local t = {}\nt.x = t.x + 1\nt[1] = t[1] .. 's'\n"
                        "t.y = not t.y\nt.n = #t",
 }
+
+
+# ---------------------------------------------------------------- Lua 5.4.8 oracle
+
+class _Undump:
+    """Reads a Lua 5.4 binary chunk (``string.dump`` of lupa's embedded Lua 5.4.8)
+    into nested dicts, so our prototypes can be compared field by field."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 4 + 1 + 1 + 6 + 3 + 8 + 8 + 1      # header, then main's nupvalues
+
+    def byte(self) -> int:
+        self.pos += 1
+        return self.data[self.pos - 1]
+
+    def size(self) -> int:
+        x = 0
+        while True:
+            b = self.byte()
+            x = (x << 7) | (b & 0x7F)
+            if b & 0x80:
+                return x
+
+    def raw(self, n: int) -> bytes:
+        self.pos += n
+        return self.data[self.pos - n:self.pos]
+
+    def string(self):
+        n = self.size()
+        return None if n == 0 else self.raw(n - 1).decode("latin-1")
+
+    def constant(self):
+        tag = self.byte()
+        if tag == 0x00:
+            return None
+        if tag in (0x01, 0x11):
+            return tag == 0x11
+        if tag == 0x03:
+            return struct.unpack("<q", self.raw(8))[0]
+        if tag == 0x13:
+            return struct.unpack("<d", self.raw(8))[0]
+        return self.string()
+
+    def function(self, psource=None) -> dict:
+        f = {"source": self.string() or psource}
+        f["linedefined"], f["lastlinedefined"] = self.size(), self.size()
+        f["numparams"], f["is_vararg"], f["maxstacksize"] = self.byte(), self.byte(), self.byte()
+        f["code"] = [struct.unpack("<I", self.raw(4))[0] for _ in range(self.size())]
+        f["k"] = [self.constant() for _ in range(self.size())]
+        f["upvalues"] = [(self.byte(), self.byte(), self.byte()) for _ in range(self.size())]
+        f["p"] = [self.function(f["source"]) for _ in range(self.size())]
+        rel = [struct.unpack("b", self.raw(1))[0] for _ in range(self.size())]
+        absl = dict((self.size(), self.size()) for _ in range(self.size()))
+        line, f["lineinfo"] = f["linedefined"], []
+        for pc, d in enumerate(rel):
+            line = absl[pc] if d == -128 else line + d
+            f["lineinfo"].append(line)
+        f["locvars"] = [(self.string(), self.size(), self.size()) for _ in range(self.size())]
+        names = [self.string() for _ in range(self.size())]
+        f["upvalues"] = [(n,) + u for n, u in zip(names, f["upvalues"])]
+        return f
+
+
+def _proto_dict(f: Proto) -> dict:
+    return {
+        "source": f.source, "linedefined": f.linedefined,
+        "lastlinedefined": f.lastlinedefined, "numparams": f.numparams,
+        "is_vararg": int(f.is_vararg), "maxstacksize": f.maxstacksize, "code": f.code,
+        "k": f.k, "upvalues": [(u.name, int(u.instack), u.idx, u.kind) for u in f.upvalues],
+        "p": [_proto_dict(p) for p in f.p], "lineinfo": f.lineinfo,
+        "locvars": [(v.name, v.startpc, v.endpc) for v in f.locvars],
+    }
+
+
+def _typed(x):
+    """Make 1 and 1.0 and True differ when comparing constants."""
+    if isinstance(x, dict):
+        return {k: _typed(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_typed(v) for v in x]
+    return (type(x).__name__, x)
+
+
+_LUA = lupa.lua54.LuaRuntime(encoding=None)
+
+
+def _lua548(name: str, src: str) -> dict:
+    fn = _LUA.eval("load")(src.encode("latin-1"), f"@{name}.lua".encode())
+    return _Undump(_LUA.eval("string.dump")(fn)).function()
+
+
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_bytecode_matches_lua548(name):
+    src = SNIPPETS[name]
+    mine = _proto_dict(compile_chunk(parse(src, f"@{name}.lua")))
+    assert _typed(mine) == _typed(_lua548(name, src))
 
 
 def _normalise(listing: str) -> list:
