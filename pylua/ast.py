@@ -104,33 +104,40 @@ class Index(Expr):
 
 
 class Call(Expr):
-    """``func(args)``; ``f"s"`` and ``f{...}`` have one argument."""
-    __slots__ = ("func", "args")
+    """``func(args)``; ``f"s"`` and ``f{...}`` have one argument. ``end_line``: line of
+    the last token of the arguments (``)``, ``}`` or the string)."""
+    __slots__ = ("func", "args", "end_line")
 
-    def __init__(self, func: Expr, args: List[Expr], line: int) -> None:
+    def __init__(self, func: Expr, args: List[Expr], line: int,
+                 end_line: Optional[int] = None) -> None:
         self.func = func
         self.args = args
         self.line = line
+        self.end_line = line if end_line is None else end_line
 
 
 class MethodCall(Expr):
     """``obj:method(args)``"""
-    __slots__ = ("obj", "method", "args")
+    __slots__ = ("obj", "method", "args", "end_line")
 
-    def __init__(self, obj: Expr, method: str, args: List[Expr], line: int) -> None:
+    def __init__(self, obj: Expr, method: str, args: List[Expr], line: int,
+                 end_line: Optional[int] = None) -> None:
         self.obj = obj
         self.method = method
         self.args = args
         self.line = line
+        self.end_line = line if end_line is None else end_line
 
 
 class Paren(Expr):
-    """``(expr)``: truncates a multi-value expression to one value."""
-    __slots__ = ("expr",)
+    """``(expr)``: truncates a multi-value expression to one value; ``end_line`` is the
+    line of the ``)``."""
+    __slots__ = ("expr", "end_line")
 
-    def __init__(self, expr: Expr, line: int) -> None:
+    def __init__(self, expr: Expr, line: int, end_line: Optional[int] = None) -> None:
         self.expr = expr
         self.line = line
+        self.end_line = line if end_line is None else end_line
 
 
 class Function(Expr):

@@ -535,6 +535,7 @@ class Compiler:
     def _paren(self, node: ast.Paren, v: ExpDesc) -> None:
         self.lastline = node.line
         self.expr(node.expr, v)
+        self.lastline = node.end_line
         self.fs.dischargevars(v)
 
     def _index(self, node: ast.Index, v: ExpDesc) -> None:
@@ -550,7 +551,7 @@ class Compiler:
     def _call(self, node: ast.Call, v: ExpDesc) -> None:
         self.expr(node.func, v)
         self.fs.exp2nextreg(v)
-        self.funcargs(node.args, v, node.line)
+        self.funcargs(node.args, v, node.line, node.end_line)
 
     def _methodcall(self, node: ast.MethodCall, v: ExpDesc) -> None:
         fs = self.fs
@@ -559,9 +560,9 @@ class Compiler:
         key = ExpDesc(VKSTR)
         key.val = node.method
         fs.self_(v, key)
-        self.funcargs(node.args, v, node.line)
+        self.funcargs(node.args, v, node.line, node.end_line)
 
-    def funcargs(self, args: List[ast.Expr], f: ExpDesc, line: int) -> None:
+    def funcargs(self, args: List[ast.Expr], f: ExpDesc, line: int, end_line: int) -> None:
         fs = self.fs
         self.lastline = line
         e = ExpDesc()
@@ -569,6 +570,7 @@ class Compiler:
             self.explist(args, e)
             if hasmultret(e.k):
                 fs.setmultret(e)
+        self.lastline = end_line
         base = f.info
         if hasmultret(e.k):
             nparams = LUA_MULTRET
