@@ -202,3 +202,12 @@ def test_time_uses_metamethods():
     assert ("set", "hour", 12) in L.log
     with pytest.raises(LuaError):
         oslib.os_date(L, "%Y", 2**62)
+
+
+def test_date_far_from_now(tmp_path):
+    moments = [-2**40, 2**40, -62135596800, -62135596801, 253402300800,
+               -67768040609740800, -67768040609740801]
+    check([(None, "os.date", "%c|%Y|%C|%G|%g|%y|%j|%U|%V|%x|%D|%F|%Ey|%EY|%EC", t)
+           for t in moments] +
+          [(None, "os.date", "!*t", t) for t in (-2**40, 67768036191676799)],
+          tmp_path, env={"TZ": "UTC0"})

@@ -167,7 +167,10 @@ def os_date(L: Any, *args: Any) -> tuple:
         result = LuaTable()
         _setallfields(L, result, stm)
         return (result,)
-    return (_strftime(fmt, stm),)
+    try:
+        return (_strftime(fmt, stm),)
+    except OverflowError:             # Python needs tm_year + 1900 to fit in an int
+        raise L.error("date result cannot be represented in this installation") from None
 
 
 def os_time(L: Any, *args: Any) -> tuple:
