@@ -1,6 +1,6 @@
 """The Lua lexer, a port of llex.c.
 
-``Lexer.tokens()`` yields Lark ``Token`` objects lazily, so a lexical error is raised
+``Lexer.tokens()`` yields ``Token`` objects lazily, so a lexical error is raised
 only when the parser asks for the offending token, as in Lua (a syntax error earlier in
 the source wins). ``Token.line`` is ``ls->linenumber`` after reading the token (the line
 where it ends); ``Token.start_pos`` is its offset in the source (used to rebuild the
@@ -18,10 +18,22 @@ from __future__ import annotations
 import re
 from typing import Iterator, List
 
-from lark.lexer import Token
-
 from .errors import LuaSyntaxError, chunkid
 from .number import str2number
+
+class Token:
+    """A token: its terminal ``type``, ``value``, ``line`` (where it ends) and offset."""
+    __slots__ = ("type", "value", "start_pos", "line")
+
+    def __init__(self, type: str, value, start_pos: int, line: int) -> None:
+        self.type = type
+        self.value = value
+        self.start_pos = start_pos
+        self.line = line
+
+    def __repr__(self) -> str:
+        return f"Token({self.type}, {self.value!r}, line {self.line})"
+
 
 RESERVED = ("and break do else elseif end false for function goto if in local nil not "
             "or repeat return then true until while").split()

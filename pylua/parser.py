@@ -9,6 +9,7 @@ whenever the lexer's cheap estimate says the source might come near it.
 """
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 from typing import List, Optional
@@ -268,7 +269,7 @@ class Builder:
         return ast.Name(c[0].value, c[0].line)
 
     def paren(self, c):
-        return ast.Paren(c[1], c[0].line)
+        return ast.Paren(c[1], c[0].line, c[2].line)
 
     def field(self, c):
         return ast.Index(c[0], ast.String(c[2].value, c[2].line), c[1].line)
@@ -277,21 +278,22 @@ class Builder:
         return ast.Index(c[0], c[2], c[1].line)
 
     def method(self, c):
-        args, line = c[3]
-        return ast.MethodCall(c[0], c[2].value, args, line)
+        args, line, end_line = c[3]
+        return ast.MethodCall(c[0], c[2].value, args, line, end_line)
 
     def call(self, c):
-        args, line = c[1]
-        return ast.Call(c[0], args, line)
+        args, line, end_line = c[1]
+        return ast.Call(c[0], args, line, end_line)
 
+    # call arguments: (args, line of the opening token, line of the last token)
     def args_list(self, c):
-        return (c[1] if len(c) == 3 else []), c[0].line
+        return (c[1] if len(c) == 3 else []), c[0].line, c[-1].line
 
     def args_table(self, c):
-        return [c[0]], c[0].line
+        return [c[0]], c[0].line, c[0].end_line
 
     def args_string(self, c):
-        return [ast.String(c[0].value, c[0].line)], c[0].line
+        return [ast.String(c[0].value, c[0].line)], c[0].line, c[0].line
 
     def table(self, c):
         fields = [f for f in c[1:-1] if type(f) is ast.TableField]
@@ -308,13 +310,13 @@ class Builder:
 
 
 class _TokenStream(LarkLexer):
-    """Lark's view of ``pylua.lexer``: ``parse`` is handed the token iterator itself."""
+    """Lark wants a lexer class to build a parser; ours feeds tokens to ``LALR.run``."""
 
     def __init__(self, lexer_conf) -> None:
         pass
 
     def lex(self, data):
-        return data
+        raise NotImplementedError
 
 
 def _grammar_text() -> str:
@@ -324,17 +326,91 @@ def _grammar_text() -> str:
         return (Path(__file__).parent.parent / "grammar" / "lua.lark").read_text()
 
 
-_lark: Optional[lark.Lark] = None
-_builder: Optional[Builder] = None
+def _cache_file():
+    """Where Lark keeps its analysis of the grammar between runs (building it takes
+    ~50 ms, loading it ~5 ms); Lark checks the grammar's hash in the file. False (no
+    cache) if the user's cache folder is not writable."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "pylua")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return False
+    return os.path.join(folder, f"lua-grammar-lark-{lark.__version__}.cache")
 
 
-def _parser() -> lark.Lark:
-    global _lark, _builder
-    if _lark is None:
-        _builder = Builder()
-        _lark = lark.Lark(_grammar_text(), parser="lalr", lexer=_TokenStream,
-                          start="chunk", transformer=_builder)
-    return _lark
+class LALR:
+    """Lark's LALR(1) tables for ``grammar/lua.lark`` and its callbacks (our
+    ``Builder`` methods behind Lark's child filtering), driven by a loop of our own:
+    Lark's generic ``feed_token`` hashes Lark ``Token``/``Rule`` objects in Python code
+    on every step, which made it the bulk of the parse time."""
+
+    def __init__(self) -> None:
+        self.builder = Builder()
+        frontend = lark.Lark(_grammar_text(), parser="lalr", lexer=_TokenStream,
+                             start="chunk", transformer=self.builder, cache=_cache_file())
+        inner = frontend.parser.parser.parser       # lark's LALR _Parser
+        table, callbacks = inner.parse_table, inner.callbacks
+        self.start = table.start_states["chunk"]
+        self.end = table.end_states["chunk"]
+        # actions[state][symbol]: (True, next state) to shift (or go to, after a
+        # reduction), (False, (rule length, rule's nonterminal, callback)) to reduce
+        self.actions = {}
+        for state, row in table.states.items():
+            self.actions[state] = {
+                str(sym): (True, arg) if action.name == "Shift" else
+                (False, (len(arg.expansion), str(arg.origin.name), callbacks[arg]))
+                for sym, (action, arg) in row.items()}
+
+    def run(self, tokens) -> list:
+        """The statements of the chunk; raises ``Reject`` on a syntax error."""
+        self.builder.varargs = []
+        actions = self.actions
+        states = [self.start]
+        values: list = []
+        for tok in tokens:
+            kind = tok.type
+            while True:
+                try:
+                    shift, arg = actions[states[-1]][kind]
+                except KeyError:
+                    raise Reject from None
+                if shift:
+                    states.append(arg)
+                    values.append(tok)
+                    break
+                size, origin, callback = arg
+                children = values[-size:] if size else []
+                if size:
+                    del states[-size:]
+                    del values[-size:]
+                values.append(callback(children))
+                states.append(actions[states[-1]][origin][1])
+        end = self.end
+        while True:
+            try:
+                shift, arg = actions[states[-1]]["$END"]
+            except KeyError:
+                raise Reject from None
+            size, origin, callback = arg
+            children = values[-size:] if size else []
+            if size:
+                del states[-size:]
+                del values[-size:]
+            values.append(callback(children))
+            states.append(actions[states[-1]][origin][1])
+            if states[-1] == end:
+                return values[-1]
+
+
+_lalr: Optional[LALR] = None
+
+
+def _tables() -> LALR:
+    global _lalr
+    if _lalr is None:
+        _lalr = LALR()
+    return _lalr
 
 
 def parse(source: str, chunkname: str, c_calls: int = 1) -> ast.Chunk:
@@ -343,12 +419,10 @@ def parse(source: str, chunkname: str, c_calls: int = 1) -> ast.Chunk:
     deep the syntax may nest before "C stack overflow": 1 for a script run by ``lua`` or
     ``luac`` (and for ``load`` under lupa), 2 for ``load`` called from a main chunk by
     ``lua``, one more per enclosing ``pcall``."""
-    parser = _parser()
     lexer = Lexer(source, chunkname)
-    _builder.varargs = []
     try:
-        stats = parser.parse(lexer.tokens())
-    except (lark.exceptions.LarkError, LuaSyntaxError, Reject):
+        stats = _tables().run(lexer.tokens())
+    except (LuaSyntaxError, Reject):
         syntaxcheck.check(source, chunkname, c_calls)
         # unreachable unless the grammar and the checker disagree
         raise LuaSyntaxError(f"{chunkid(chunkname)}: syntax error") from None

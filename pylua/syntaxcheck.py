@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import sys
 
-from lark.lexer import Token
-
 from .errors import LuaSyntaxError, chunkid
-from .lexer import Lexer, token_text
+from .lexer import Lexer, Token, token_text
 
 LUAI_MAXCCALLS = 200
 # Python frames per lparser.c level, at most (suffixedexp -> funcargs -> explist -> ...)
