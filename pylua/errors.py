@@ -15,6 +15,7 @@ class LuaError(Exception):
         super().__init__(value)
         self.value = value
         self.traceback = traceback
+        self.cfunc = None       # the host function that raised it, for tracebacks
 
     def __str__(self) -> str:
         v = self.value

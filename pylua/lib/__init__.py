@@ -1,0 +1,25 @@
+"""The standard libraries, one module per Lua library (linit.c)."""
+from __future__ import annotations
+
+import importlib
+
+from ..table import LuaTable
+
+# (global name, module) in luaL_openlibs order; "_G" is the base library.
+_LIBS = [("_G", "baselib"), ("package", "loadlib"), ("coroutine", "corolib"),
+         ("table", "tablib"), ("io", "iolib"), ("os", "oslib"), ("string", "strlib"),
+         ("math", "mathlib"), ("utf8", "utf8lib"), ("debug", "dblib")]
+
+
+def openlibs(L) -> None:
+    loaded = LuaTable()
+    L.registry.set_str("_LOADED", loaded)
+    for name, modname in _LIBS:
+        try:
+            mod = importlib.import_module(f".{modname}", __name__)
+        except ModuleNotFoundError:   # TEMPORARY while the libraries are being written
+            continue
+        lib = mod.open(L)
+        loaded.set_str(name, lib)
+        if name != "_G":
+            L.globals.set_str(name, lib)

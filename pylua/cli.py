@@ -1,0 +1,291 @@
+"""The ``pylua`` command: a stand-alone Lua like ``lua`` (lua.c).
+
+    pylua [options] [script [args]]
+
+    -e stat   execute string 'stat'
+    -i        enter interactive mode after executing 'script'
+    -l mod    require library 'mod' into global 'mod' (-l g=mod: into global 'g');
+              -l file.lua (an existing .lua file) lists its bytecode like luac -l
+    -v        show version information
+    -E        ignore environment variables
+    -W        turn warnings on
+    --        stop handling options
+    -         stop handling options and execute stdin
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import List, Optional
+
+from . import __version__
+from .errors import LuaError
+from .lauxlib import type_name
+from .state import LuaState
+from .table import LuaTable
+
+PROGNAME = "pylua"
+USAGE = f"""usage: {PROGNAME} [options] [script [args]]
+Available options are:
+  -e stat   execute string 'stat'
+  -i        enter interactive mode after executing 'script'
+  -l mod    require library 'mod' into global 'mod'
+  -l g=mod  require library 'mod' into global 'g'
+  -l f.lua  list the bytecode of file 'f.lua' (like luac -l; -ll for more detail)
+  -v        show version information
+  -E        ignore environment variables
+  -W        turn warnings on
+  --        stop handling options
+  -         stop handling options and execute stdin
+"""
+
+
+class Usage(Exception):
+    pass
+
+
+def version_text() -> str:
+    return (f"pylua {__version__} (Lua 5.4 in Python, {_vm_mode()} VM)  "
+            f"Copyright (C) 1994-2025 Lua.org, PUC-Rio")
+
+
+def _vm_mode() -> str:
+    from . import vm
+    return "compiled" if vm.__file__.endswith((".so", ".pyd")) else "pure-Python"
+
+
+def _errmsg(e: LuaError, L: LuaState) -> str:
+    """lua.c ``msghandler``: the message (via ``__tostring`` if needed) and traceback."""
+    v = e.value
+    if type(v) is not str:
+        if L.getmetafield(v, "__tostring") is not None:
+            try:
+                v = L.tostring(v)
+            except LuaError:
+                v = "(error object is not a string)"
+        elif type(v) in (int, float):
+            v = L.tostring(v)
+        else:
+            v = f"(error object is a {type_name(v)} value)"
+    tb = e.traceback or "stack traceback:\n\t[C]: in ?"
+    if not tb.endswith("[C]: in ?"):
+        tb += "\n\t[C]: in ?"
+    return f"{v}\n{tb}"
+
+
+def report(L: LuaState, e: LuaError) -> None:
+    report_plain(L, _errmsg(e, L))
+
+
+def docall(L: LuaState, f, *args) -> bool:
+    ok, res = L.pcall(f, *args, traceback=True)
+    if not ok:
+        report(L, res)
+    return ok
+
+
+def dochunk(L: LuaState, text: str, name: str) -> bool:
+    try:
+        f = L.load(text, name)
+    except LuaError as e:
+        report_plain(L, e.value)
+        return False
+    return docall(L, f)
+
+
+def report_plain(L: LuaState, msg) -> None:
+    L.stdout.flush()
+    L.stderr.write(f"{PROGNAME}: {msg}\n".encode("latin-1", "replace"))
+    L.stderr.flush()
+
+
+def create_arg_table(L: LuaState, argv: List[str], script: int) -> None:
+    """The global ``arg``: script name at 0, its arguments at 1.., options below 0."""
+    t = LuaTable()
+    for i, a in enumerate(argv):
+        t.set_int(i - script, a)
+    L.globals.set_str("arg", t)
+
+
+def collect_args(argv: List[str]) -> tuple:
+    """lua.c ``collectargs``: (script index or None, flags)."""
+    flags = {"e": False, "i": False, "v": False, "E": False, "W": False}
+    i = 1
+    while i < len(argv):
+        a = argv[i]
+        if not a.startswith("-") or a == "-":
+            return i, flags
+        if a == "--":
+            return (i + 1 if i + 1 < len(argv) else None), flags
+        opt = a[1:2]
+        if opt in ("E", "W", "i", "v") and len(a) == 2:
+            flags[opt] = True
+            if opt == "i":
+                flags["v"] = True
+        elif opt in ("e", "l"):
+            if opt == "e":
+                flags["e"] = True
+            if len(a) == 2 or (opt == "l" and a == "-ll"):
+                i += 1
+                if i >= len(argv) or argv[i].startswith("-"):
+                    raise Usage(f"'{a}' needs argument")
+        else:
+            raise Usage(f"unrecognized option '{a}'")
+        i += 1
+    return None, flags
+
+
+def run_args(L: LuaState, argv: List[str], script: Optional[int]) -> bool:
+    """lua.c ``runargs``: -e and -l in order."""
+    end = script if script is not None else len(argv)
+    i = 1
+    while i < end:
+        a = argv[i]
+        if a == "--":
+            break
+        opt = a[1:2]
+        if opt in ("e", "l"):
+            full = a == "-ll"
+            if len(a) > 2 and not full:
+                extra = a[2:]
+            else:
+                i += 1
+                extra = argv[i]
+            if opt == "e":
+                if not dochunk(L, extra, "=(command line)"):
+                    return False
+            elif extra.endswith(".lua") and os.path.isfile(extra):
+                if not list_bytecode(L, extra, full):
+                    return False
+            elif not dolibrary(L, extra):
+                return False
+        i += 1
+    return True
+
+
+def list_bytecode(L: LuaState, path: str, full: bool) -> bool:
+    from .lib.baselib import read_source_file
+    from .compiler import compile_chunk
+    from .listing import list_proto
+    from .parser import parse
+    try:
+        proto = compile_chunk(parse(read_source_file(L, path), "@" + path))
+    except LuaError as e:
+        report_plain(L, e.value)
+        return False
+    L.stdout.write(list_proto(proto, full).encode("latin-1"))
+    return True
+
+
+def dolibrary(L: LuaState, spec: str) -> bool:
+    name, _, mod = spec.partition("=")
+    if not mod:
+        mod = name
+        name = mod.split("-", 1)[0] if "-" in mod else mod
+    req = L.globals.get_str("require")
+    ok, res = L.pcall(req, mod, traceback=True)
+    if not ok:
+        report(L, res)
+        return False
+    L.globals.set_str(name, res[0] if res else None)
+    return True
+
+
+def handle_script(L: LuaState, argv: List[str], script: int) -> bool:
+    from .lib.baselib import loadfile
+    fname = argv[script]
+    if fname == "-" and argv[script - 1] != "--":
+        fname = None
+    try:
+        f = loadfile(L, fname)
+    except LuaError as e:
+        report_plain(L, e.value)
+        return False
+    return docall(L, f, *argv[script + 1:])
+
+
+def handle_luainit(L: LuaState) -> bool:
+    for name in ("LUA_INIT_5_4", "LUA_INIT"):
+        init = os.environ.get(name)
+        if init is not None:
+            if init.startswith("@"):
+                from .lib.baselib import loadfile
+                try:
+                    f = loadfile(L, init[1:])
+                except LuaError as e:
+                    report_plain(L, e.value)
+                    return False
+                return docall(L, f)
+            return dochunk(L, init, "=" + name)
+    return True
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    argv = [PROGNAME] + list(sys.argv[1:] if argv is None else argv)
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 12000))
+    try:
+        script, flags = collect_args(argv)
+    except Usage as u:
+        sys.stderr.write(f"{PROGNAME}: {u}\n{USAGE}")
+        return 1
+    L = LuaState()
+    if flags["E"]:
+        from .lib import loadlib
+        L.registry.get_str("_LOADED").set_str("package", loadlib.open(L, ignore_env=True))
+        L.globals.set_str("package", L.registry.get_str("_LOADED").get_str("package"))
+    if flags["W"]:
+        L.warnings_on = True
+    create_arg_table(L, argv, script if script is not None else 0)
+    try:
+        return _run(L, argv, script, flags)
+    except SystemExit as ex:
+        L.stdout.flush()
+        code = ex.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    except KeyboardInterrupt:
+        L.stdout.flush()
+        sys.stderr.write(f"{PROGNAME}: interrupted!\n")
+        return 130
+    finally:
+        try:
+            L.stdout.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def _run(L: LuaState, argv: List[str], script: Optional[int], flags: dict) -> int:
+    if flags["v"]:
+        print(version_text(), flush=True)
+    if not flags["E"] and not handle_luainit(L):
+        return 1
+    if not run_args(L, argv, script):
+        return 1
+    if script is not None and not handle_script(L, argv, script):
+        return 1
+    if flags["i"]:
+        from .repl import repl
+        repl(L)
+    elif script is None and not flags["e"] and not flags["v"] and not _listing_requested(argv):
+        if sys.stdin.isatty():
+            print(version_text(), flush=True)
+            from .repl import repl
+            repl(L)
+        else:
+            from .lib.baselib import loadfile
+            try:
+                f = loadfile(L, None)
+            except LuaError as e:
+                report_plain(L, e.value)
+                return 1
+            if not docall(L, f):
+                return 1
+    return 0
+
+
+def _listing_requested(argv: List[str]) -> bool:
+    """True when -l named a Lua file to list (then stdin is not run as a script)."""
+    for i, a in enumerate(argv[1:], 1):
+        target = argv[i + 1] if a in ("-l", "-ll") and i + 1 < len(argv) else a[2:]
+        if a.startswith("-l") and target.endswith(".lua") and os.path.isfile(target):
+            return True
+    return False

@@ -1,0 +1,167 @@
+"""Names for values in error messages (ldebug.c): symbolic execution over bytecode.
+
+``getobjname`` finds which local, global, field, upvalue, constant or method a
+register holds at a given pc, which turns "attempt to call a nil value" into
+"attempt to call a nil value (global 'f')".
+"""
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+from . import opcodes as O
+from .proto import Proto
+
+LUA_ENV = "_ENV"
+
+# Metamethod events in ltm.h order: MMBIN's C operand indexes this list.
+TM_NAMES = ["__index", "__newindex", "__gc", "__mode", "__len", "__eq", "__add", "__sub",
+            "__mul", "__mod", "__pow", "__div", "__idiv", "__band", "__bor", "__bxor",
+            "__shl", "__shr", "__unm", "__bnot", "__lt", "__le", "__concat", "__call",
+            "__close"]
+
+NameInfo = Tuple[Optional[str], Optional[str]]   # (kind, name)
+
+
+def getlocalname(p: Proto, local_number: int, pc: int) -> Optional[str]:
+    """``luaF_getlocalname``: name of the n-th (1-based) active local at ``pc``."""
+    for lv in p.locvars:
+        if lv.startpc > pc:
+            break
+        if pc < lv.endpc:
+            local_number -= 1
+            if local_number == 0:
+                return lv.name
+    return None
+
+
+def upvalname(p: Proto, uv: int) -> str:
+    name = p.upvalues[uv].name if uv < len(p.upvalues) else None
+    return name if name is not None else "?"
+
+
+def _findsetreg(p: Proto, lastpc: int, reg: int) -> int:
+    code = p.code
+    if O.TESTMM_MODE[O.get_op(code[lastpc])]:
+        lastpc -= 1          # the metamethod instruction did not run yet
+    setreg = -1
+    jmptarget = 0
+    for pc in range(lastpc):
+        i = code[pc]
+        op = O.get_op(i)
+        a = O.getarg_A(i)
+        if op == O.OP_LOADNIL:
+            change = a <= reg <= a + O.getarg_B(i)
+        elif op == O.OP_TFORCALL:
+            change = reg >= a + 2
+        elif op == O.OP_CALL or op == O.OP_TAILCALL:
+            change = reg >= a
+        elif op == O.OP_JMP:
+            dest = pc + 1 + O.getarg_sJ(i)
+            if dest <= lastpc and dest > jmptarget:
+                jmptarget = dest
+            change = False
+        else:
+            change = O.TESTA_MODE[op] and reg == a
+        if change:
+            setreg = -1 if pc < jmptarget else pc
+    return setreg
+
+
+def _kname(p: Proto, k: int) -> str:
+    v = p.k[k]
+    return v if type(v) is str else "?"
+
+
+def _rname(p: Proto, pc: int, c: int) -> str:
+    kind, name = getobjname(p, pc, c)
+    return name if kind == "constant" else "?"
+
+
+def _rkname(p: Proto, pc: int, i: int) -> str:
+    c = O.getarg_C(i)
+    return _kname(p, c) if O.getarg_k(i) else _rname(p, pc, c)
+
+
+def _gxf(p: Proto, pc: int, i: int, isup: bool) -> str:
+    t = O.getarg_B(i)
+    name = upvalname(p, t) if isup else getobjname(p, pc, t)[1]
+    return "global" if name == LUA_ENV else "field"
+
+
+def getobjname(p: Proto, lastpc: int, reg: int) -> NameInfo:
+    name = getlocalname(p, reg + 1, lastpc)
+    if name is not None:
+        return "local", name
+    pc = _findsetreg(p, lastpc, reg)
+    if pc == -1:
+        return None, None
+    i = p.code[pc]
+    op = O.get_op(i)
+    if op == O.OP_MOVE:
+        b = O.getarg_B(i)
+        if b < O.getarg_A(i):
+            return getobjname(p, pc, b)
+    elif op == O.OP_GETTABUP:
+        return _gxf(p, pc, i, True), _kname(p, O.getarg_C(i))
+    elif op == O.OP_GETTABLE:
+        return _gxf(p, pc, i, False), _rname(p, pc, O.getarg_C(i))
+    elif op == O.OP_GETI:
+        return "field", "integer index"
+    elif op == O.OP_GETFIELD:
+        return _gxf(p, pc, i, False), _kname(p, O.getarg_C(i))
+    elif op == O.OP_GETUPVAL:
+        return "upvalue", upvalname(p, O.getarg_B(i))
+    elif op == O.OP_LOADK or op == O.OP_LOADKX:
+        b = O.getarg_Bx(i) if op == O.OP_LOADK else O.getarg_Ax(p.code[pc + 1])
+        if type(p.k[b]) is str:
+            return "constant", p.k[b]
+    elif op == O.OP_SELF:
+        return "method", _rkname(p, pc, i)
+    return None, None
+
+
+def funcnamefromcode(p: Proto, pc: int) -> NameInfo:
+    """How the instruction at ``pc`` named the function it called."""
+    i = p.code[pc]
+    op = O.get_op(i)
+    if op == O.OP_CALL or op == O.OP_TAILCALL:
+        return getobjname(p, pc, O.getarg_A(i))
+    if op == O.OP_TFORCALL:
+        return "for iterator", "for iterator"
+    if op in (O.OP_SELF, O.OP_GETTABUP, O.OP_GETTABLE, O.OP_GETI, O.OP_GETFIELD):
+        tm = 0
+    elif op in (O.OP_SETTABUP, O.OP_SETTABLE, O.OP_SETI, O.OP_SETFIELD):
+        tm = 1
+    elif op in (O.OP_MMBIN, O.OP_MMBINI, O.OP_MMBINK):
+        tm = O.getarg_C(i)
+    elif op == O.OP_UNM:
+        tm = 18
+    elif op == O.OP_BNOT:
+        tm = 19
+    elif op == O.OP_LEN:
+        tm = 4
+    elif op == O.OP_CONCAT:
+        tm = 22
+    elif op == O.OP_EQ:
+        tm = 5
+    elif op in (O.OP_LT, O.OP_LTI, O.OP_GTI):
+        tm = 20
+    elif op in (O.OP_LE, O.OP_LEI, O.OP_GEI):
+        tm = 21
+    elif op in (O.OP_CLOSE, O.OP_RETURN):
+        tm = 24
+    else:
+        return None, None
+    return "metamethod", TM_NAMES[tm][2:]
+
+
+def formatvarinfo(kind: Optional[str], name: Optional[str]) -> str:
+    return f" ({kind} '{name}')" if kind else ""
+
+
+def line_at(p: Proto, pc: int) -> int:
+    """Source line of instruction ``pc`` (-1 when there is no line information)."""
+    li = p.lineinfo
+    if 0 <= pc < len(li):
+        return li[pc]
+    return -1

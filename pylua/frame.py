@@ -1,0 +1,76 @@
+"""Call frames and Lua threads (lstate.h's CallInfo and lua_State).
+
+Every Lua thread owns a list of frames; a Lua->Lua call pushes a frame instead of
+recursing in Python, so a coroutine switch is just a change of frame list.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+# What happens to a frame's results when it returns (the continuation of its caller).
+K_CALL = 0       # results go to the caller's registers from ret_a, adjusted to nresults
+K_BOUNDARY = 1   # results return to the Python code that called execute() (host -> Lua)
+K_MM = 2         # first result goes to the caller's register ret_a (metamethod value)
+K_COND = 3       # truthiness of the first result decides the caller's conditional jump
+K_DISCARD = 4    # results are dropped (__newindex, __close)
+K_CONCAT = 5     # first result continues the caller's CONCAT
+K_PCALL = 6      # protected call: results prefixed with true; errors stop here
+K_COBASE = 7     # body of a coroutine: its end resumes the resumer
+
+# Thread status, as coroutine.status names them.
+SUSPENDED, RUNNING, NORMAL, DEAD = "suspended", "running", "normal", "dead"
+
+# Lua's stack limit (LUAI_MAXSTACK): the sum of the frames' register counts.
+MAX_STACK_SLOTS = 1_000_000
+# Nested host->Lua calls (LUAI_MAXCCALLS): deeper means "C stack overflow".
+MAX_C_CALLS = 200
+
+
+class Frame:
+    """A running function: a Lua closure with its registers, or (``proto`` None) a
+    marker for a host function that called back into Lua."""
+
+    __slots__ = ("func", "proto", "code", "regs", "upvals", "varargs", "pc", "top",
+                 "ret_a", "nresults", "kind", "aux", "open_upvals", "tbc", "handler",
+                 "tailcall")
+
+    def __init__(self, func: Any, kind: int, ret_a: int = 0, nresults: int = -1) -> None:
+        self.func = func
+        self.proto = None
+        self.code = None
+        self.regs: list = []
+        self.upvals = None
+        self.varargs: tuple = ()
+        self.pc = 0
+        self.top = 0
+        self.ret_a = ret_a
+        self.nresults = nresults
+        self.kind = kind
+        self.aux: Any = None          # continuation data (K_COND: k flag; K_CONCAT: count)
+        self.open_upvals: Optional[dict] = None
+        self.tbc: Optional[list] = None
+        self.handler: Any = None      # xpcall message handler, or the traceback marker
+        self.tailcall = False
+
+
+class LuaThread:
+    """A Lua thread (coroutine): its own frames, status and resume/yield links."""
+
+    __slots__ = ("L", "frames", "status", "resumer", "func", "nny", "nslots",
+                 "wait_a", "wait_n", "resumed_by_wrap", "__weakref__")
+
+    def __init__(self, L: Any, func: Any) -> None:
+        self.L = L
+        self.frames: list = []
+        self.status = SUSPENDED
+        self.resumer: Optional[LuaThread] = None   # thread that resumed us (None: host)
+        self.func = func                            # body, until the first resume
+        self.nny = 0                                # host calls on our stack: no yield
+        self.nslots = 0                             # register slots in use
+        # While suspended in a call to resume/yield: where its results go in our top frame.
+        self.wait_a = 0
+        self.wait_n = -1
+        self.resumed_by_wrap = False                # errors propagate instead of returning
+
+    def __repr__(self) -> str:
+        return f"<LuaThread {id(self):#x} {self.status}>"

@@ -1,0 +1,96 @@
+"""The coroutine library (lcorolib.c). ``resume``, ``yield`` and the functions made by
+``wrap`` are ``vm.Special``: called from Lua they switch threads inside the VM loop;
+their ``fn`` here serves calls from host code."""
+from __future__ import annotations
+
+from ..errors import ArgError, LuaError
+from ..frame import DEAD, NORMAL, RUNNING, SUSPENDED, LuaThread
+from ..lauxlib import arg, check_function, type_error
+from ..objects import Builtin
+from ..table import LuaTable
+from .. import vm
+
+
+def _check_co(args, n: int = 1) -> LuaThread:
+    co = arg(args, n)
+    if type(co) is not LuaThread:
+        raise type_error(n, "coroutine", args)
+    return co
+
+
+def co_create(L, *args):
+    return (LuaThread(L, check_function(args, 1)),)
+
+
+def co_resume(L, *args):
+    co = _check_co(args)
+    return L.resume(co, *args[1:])
+
+
+def co_yield(L, *args):
+    raise L.error("attempt to yield across a C-call boundary"
+                  if L.current is not L.main else "attempt to yield from outside a coroutine")
+
+
+def co_status(L, *args):
+    co = _check_co(args)
+    return ("running" if co is L.current else co.status,)
+
+
+def co_running(L, *args):
+    return (L.current, L.current is L.main)
+
+
+def co_isyieldable(L, *args):
+    co = _check_co(args) if args else L.current
+    return (co is not L.main and co.nny == 0,)
+
+
+def co_close(L, *args):
+    co = _check_co(args)
+    status = "running" if co is L.current else co.status
+    if status not in (SUSPENDED, DEAD):
+        raise LuaError(f"cannot close a {status} coroutine")
+    err = None
+    failed = False
+    while co.frames:
+        fr = co.frames.pop()
+        if fr.proto is not None:
+            if fr.open_upvals:
+                vm.close_upvals(fr, 0)
+            if fr.tbc:
+                co.frames.append(fr)
+                prev = err
+                err = vm.close_tbc(L, fr, 0, err, failed)
+                failed = failed or err is not prev
+                co.frames.pop()
+    co.status = DEAD
+    co.nslots = 0
+    return (False, err) if failed else (True,)
+
+
+def _wrap_fn(co: LuaThread):
+    def wrapped(L, *args):
+        res = L.resume(co, *args)
+        if res[0]:
+            return res[1:]
+        v = res[1]
+        if type(v) is str:
+            v = L.where(1) + v
+        raise LuaError(v)
+    return wrapped
+
+
+def co_wrap(L, *args):
+    co = LuaThread(L, check_function(args, 1))
+    return (vm.Special(_wrap_fn(co), "wrap", "wrap", co),)
+
+
+def open(L) -> LuaTable:
+    t = LuaTable()
+    for name, fn in (("create", co_create), ("status", co_status), ("running", co_running),
+                     ("isyieldable", co_isyieldable), ("close", co_close), ("wrap", co_wrap)):
+        t.set_str(name, Builtin(fn, "coroutine." + name))
+    t.set_str("resume", vm.Special(co_resume, "coroutine.resume", "resume"))
+    t.set_str("yield", vm.Special(co_yield, "coroutine.yield", "yield"))
+    return t

@@ -1,0 +1,335 @@
+"""A Lua state (lstate.c + lapi.c): globals, registry, threads, and the API that host
+functions (the libraries) use to work with Lua values."""
+from __future__ import annotations
+
+import sys
+from typing import Any, BinaryIO, Optional
+
+from . import vm
+from .debuginfo import funcnamefromcode
+from .errors import ArgError, LuaError, LuaSyntaxError, chunkid
+from .frame import K_BOUNDARY, MAX_C_CALLS, RUNNING, SUSPENDED, DEAD, NORMAL, Frame, LuaThread
+from .lauxlib import obj_type_name, type_name
+from .number import fmt_float
+from .objects import Builtin, LuaFunction, Upvalue, Userdata
+from .table import LuaTable
+
+_NO_ENV = object()
+
+LUA_VERSION = "Lua 5.4"
+LEVELS1 = 10    # tracebacks show this many innermost levels ...
+LEVELS2 = 11    # ... and this many outermost ones
+
+
+class LuaState:
+    """One independent Lua world. ``stdout``/``stderr``/``stdin`` are binary streams."""
+
+    def __init__(self, stdout: Optional[BinaryIO] = None, stderr: Optional[BinaryIO] = None,
+                 stdin: Optional[BinaryIO] = None, open_libs: bool = True) -> None:
+        self.registry = LuaTable()
+        self.globals = LuaTable()
+        self.string_meta: Optional[LuaTable] = None
+        self.type_metas: dict = {}     # metatables of nil/boolean/number/function/thread
+        self.main = LuaThread(self, None)
+        self.main.status = RUNNING
+        self.current = self.main
+        self.stdout = stdout if stdout is not None else sys.stdout.buffer
+        self.stderr = stderr if stderr is not None else sys.stderr.buffer
+        self.stdin = stdin if stdin is not None else sys.stdin.buffer
+        self.tracebacks_wanted = 0     # >0: errors record a traceback where they unwind
+        self.warnings_on = False
+        self.gc_running = True
+        self.gc_mode = "incremental"
+        self.registry.set_int(1, self.main)
+        self.registry.set_int(2, self.globals)
+        if open_libs:
+            from .lib import openlibs
+            openlibs(self)
+
+    # ------------------------------------------------------------ calling
+    def call(self, f: Any, *args: Any) -> list:
+        """Call any Lua value from host code and return its results (lua_call)."""
+        th = self.current
+        if th.nny >= MAX_C_CALLS:
+            raise LuaError(self.where(1) + "C stack overflow")
+        marker = Frame(None, K_BOUNDARY)      # stands for the host code that calls
+        th.frames.append(marker)
+        depth = len(th.frames)
+        th.nny += 1
+        try:
+            for _ in range(vm.MAXTAGLOOP):
+                tf = type(f)
+                if tf is LuaFunction:
+                    vm.push_lua(self, th, f, args, K_BOUNDARY, 0, -1)
+                    return vm.execute(self, th)
+                if tf is Builtin or tf is vm.Special:
+                    try:
+                        return list(f.fn(self, *args))
+                    except ArgError as e:
+                        raise vm.arg_error(self, marker, f, e) from None
+                tm = vm.tm_of(self, f, "__call")
+                if tm is None:
+                    raise LuaError(f"attempt to call a {obj_type_name(f)} value")
+                args = (f,) + args
+                f = tm
+            raise LuaError("'__call' chain too long; possible loop")
+        finally:
+            th.nny -= 1
+            del th.frames[depth - 1:]
+
+    def pcall(self, f: Any, *args: Any, traceback: bool = False) -> tuple:
+        """Call ``f`` in protected mode: ``(True, results)`` or ``(False, LuaError)``.
+        With ``traceback``, the error's ``traceback`` is filled in at the error point."""
+        if traceback:
+            self.tracebacks_wanted += 1
+        try:
+            return True, self.call(f, *args)
+        except LuaError as e:
+            if traceback and e.traceback is None:
+                e.traceback = self.traceback(self.current, None, 1, e.cfunc)
+            return False, e
+        finally:
+            if traceback:
+                self.tracebacks_wanted -= 1
+
+    def call_handler(self, handler: Any, value: Any, th: Optional[LuaThread] = None) -> Any:
+        """Run an xpcall message handler on an error value (at the error point)."""
+        try:
+            res = self.call(handler, value)
+        except LuaError as e:
+            return e.value
+        return res[0] if res else None
+
+    def resume(self, co: LuaThread, *args: Any) -> tuple:
+        """Resume a coroutine from host code: ``(True, values...)`` or ``(False, err)``."""
+        if co.status != SUSPENDED:
+            return (False, "cannot resume dead coroutine" if co.status == DEAD
+                    else "cannot resume non-suspended coroutine")
+        prev = self.current
+        prev.status = NORMAL
+        co.resumer = None
+        co.resumed_by_wrap = False
+        co.status = RUNNING
+        self.current = co
+        try:
+            if not co.frames:
+                f, co.func = co.func, None
+                try:
+                    vm.start_coroutine(self, co, f, args)
+                except LuaError as e:
+                    vm.fail_coroutine(self, co, e)
+            else:
+                vm.place_results(co.frames[-1], args, co.wait_a, co.wait_n)
+            return tuple(vm.execute(self, co))
+        except vm.Exit as ex:
+            return tuple(ex.value)
+        finally:
+            self.current = prev
+            prev.status = RUNNING
+
+    def gc_count_kb(self) -> float:
+        """Memory in use, in KB, as ``collectgarbage("count")`` reports it."""
+        return sys.getallocatedblocks() * 64 / 1024
+
+    # ------------------------------------------------------------ values with metamethods
+    def getmetatable(self, v: Any) -> Optional[LuaTable]:
+        return vm.metatable(self, v)
+
+    def getmetafield(self, v: Any, name: str) -> Any:
+        mt = vm.metatable(self, v)
+        return mt.hash.get(name) if mt is not None else None
+
+    def index(self, obj: Any, key: Any) -> Any:
+        if type(obj) is LuaTable:
+            v = obj.get(key)
+            if v is not None or obj.meta is None:
+                return v
+        v, handler = vm.index_chain(self, None, obj, key)
+        if handler is None:
+            return v
+        res = self.call(handler[0], handler[1], key)
+        return res[0] if res else None
+
+    def setindex(self, obj: Any, key: Any, value: Any) -> None:
+        handler = vm.newindex_chain(self, None, obj, key, value)
+        if handler is not None:
+            self.call(handler[0], handler[1], key, value)
+
+    def length(self, v: Any) -> Any:
+        tm = vm.tm_of(self, v, "__len")
+        if tm is not None:
+            res = self.call(tm, v)
+            return res[0] if res else None
+        if type(v) is str:
+            return len(v)
+        if type(v) is LuaTable:
+            return v.length()
+        raise LuaError(f"attempt to get length of a {obj_type_name(v)} value")
+
+    def equals(self, a: Any, b: Any) -> bool:
+        if vm.raw_equals(a, b):
+            return True
+        ta = type(a)
+        if ta is not type(b) or (ta is not LuaTable and ta is not Userdata):
+            return False
+        tm = vm.tm_of(self, a, "__eq") or vm.tm_of(self, b, "__eq")
+        if tm is None:
+            return False
+        res = self.call(tm, a, b)
+        return bool(res) and not vm.is_false(res[0])
+
+    def _order(self, a: Any, b: Any, event: str) -> bool:
+        ta, tb = type(a), type(b)
+        if (ta is int or ta is float) and (tb is int or tb is float) or (ta is str and tb is str):
+            return a < b if event == "__lt" else a <= b
+        tm = vm.tm_of(self, a, event) or vm.tm_of(self, b, event)
+        if tm is None:
+            raise vm.order_error(None, a, b)
+        res = self.call(tm, a, b)
+        return bool(res) and not vm.is_false(res[0])
+
+    def lessthan(self, a: Any, b: Any) -> bool:
+        return self._order(a, b, "__lt")
+
+    def lessequal(self, a: Any, b: Any) -> bool:
+        return self._order(a, b, "__le")
+
+    def arith(self, event: str, a: Any, b: Any) -> Any:
+        """``lua_arith`` for library code (the string metamethods): numbers or
+        numeric strings, else the operands' metamethods, else Lua's error."""
+        tm_idx = vm.TM_NAMES.index(event)
+        r = vm.arith_raw(vm.TM_TO_OP[tm_idx], a, b)
+        if r is not None:
+            return r
+        tm = vm.tm_of(self, a, event) or vm.tm_of(self, b, event)
+        if tm is None:
+            bad = b if type(a) in (int, float) else a
+            what = ("perform bitwise operation on" if tm_idx in vm._BITWISE_TMS
+                    else "perform arithmetic on")
+            raise LuaError(f"attempt to {what} a {obj_type_name(bad)} value")
+        res = self.call(tm, a, b)
+        return res[0] if res else None
+
+    def tostring(self, v: Any) -> str:
+        """``luaL_tolstring``."""
+        tm = vm.tm_of(self, v, "__tostring")
+        if tm is not None:
+            res = self.call(tm, v)
+            s = res[0] if res else None
+            if type(s) is int or type(s) is float:
+                return str(s) if type(s) is int else fmt_float(s)
+            if type(s) is not str:
+                raise LuaError("'__tostring' must return a string")
+            return s
+        t = type(v)
+        if t is str:
+            return v
+        if t is int:
+            return str(v)
+        if t is float:
+            return fmt_float(v)
+        if v is None:
+            return "nil"
+        if t is bool:
+            return "true" if v else "false"
+        name = self.getmetafield(v, "__name")
+        kind = name if type(name) is str else type_name(v)
+        return f"{kind}: {hex(id(v))}"
+
+    # ------------------------------------------------------------ errors and positions
+    def where(self, level: int) -> str:
+        """``luaL_where``: position of the function ``level`` levels up from the running
+        host function (1: its caller)."""
+        frames = self.current.frames
+        i = len(frames) - level
+        return vm.where(frames[i]) if i >= 0 else ""
+
+    def error(self, msg: str, level: int = 1) -> LuaError:
+        """A LuaError whose message carries the position ``level`` (``luaL_error``)."""
+        return LuaError(self.where(level) + msg)
+
+    def global_name(self, f: Any) -> Optional[str]:
+        """``pushglobalfuncname``: "string.rep", "print" ... from package.loaded."""
+        loaded = self.registry.get_str("_LOADED")
+        if type(loaded) is LuaTable:
+            found = _search_loaded(loaded, f)
+            if found is not None:
+                return found
+        return None
+
+    def traceback(self, th: LuaThread, msg: Optional[str] = None, level: int = 1,
+                  cfunc: Any = None) -> str:
+        """``luaL_traceback`` of ``th`` from ``level`` (frames above are skipped)."""
+        entries = []
+        if cfunc is not None:
+            entries.append(f"\n\t[C]: in {self._cfunc_desc(cfunc)}")
+        frames = th.frames
+        for i in range(len(frames) - 1, -1, -1):
+            fr = frames[i]
+            entries.append("\n\t" + self._frame_desc(fr, frames[i - 1] if i > 0 else None))
+            if fr.tailcall:
+                entries.append("\n\t(...tail calls...)")
+        entries = entries[level - 1:]
+        if len(entries) > LEVELS1 + LEVELS2:
+            skipped = len(entries) - LEVELS1 - LEVELS2
+            entries = (entries[:LEVELS1] + [f"\n\t...\t(skipping {skipped} levels)"]
+                       + entries[-LEVELS2:])
+        head = "stack traceback:" if msg is None else msg + "\nstack traceback:"
+        return head + "".join(entries)
+
+    def _cfunc_desc(self, f: Any) -> str:
+        name = self.global_name(f)
+        return f"function '{name}'" if name else "?"
+
+    def _frame_desc(self, fr: Frame, caller: Optional[Frame]) -> str:
+        if fr.proto is None:
+            return f"[C]: in {self._cfunc_desc(fr.func)}"
+        p = fr.proto
+        line = vm.current_line(fr)
+        src = chunkid(p.source)
+        head = f"{src}:{line}:" if line >= 0 else f"{src}:"
+        gname = self.global_name(fr.func)
+        if gname:
+            return f"{head} in function '{gname}'"
+        kind, name = (None, None)
+        if caller is not None and caller.proto is not None and not fr.tailcall:
+            kind, name = funcnamefromcode(caller.proto, caller.pc - 1)
+        if kind:
+            return f"{head} in {kind} '{name}'"
+        if p.linedefined == 0:
+            return f"{head} in main chunk"
+        return f"{head} in function <{src}:{p.linedefined}>"
+
+    # ------------------------------------------------------------ loading
+    def load(self, chunk: str, chunkname: str, mode: str = "bt", env: Any = _NO_ENV) -> LuaFunction:
+        """Compile a chunk (text or binary) into a function whose ``_ENV`` is ``env``
+        (default: the globals). Raises LuaSyntaxError with Lua's message."""
+        if chunk.startswith("\x1bLua"):
+            if "b" not in mode:
+                raise LuaSyntaxError(f"attempt to load a binary chunk (mode is '{mode}')")
+            from .undump import undump
+            proto = undump(chunk, chunkname)
+        else:
+            if "t" not in mode:
+                raise LuaSyntaxError(f"attempt to load a text chunk (mode is '{mode}')")
+            from .compiler import compile_chunk
+            from .parser import parse
+            proto = compile_chunk(parse(chunk, chunkname, self.current.nny + 1))
+        upvals = [Upvalue([self.globals if env is _NO_ENV else env], 0)]
+        upvals += [Upvalue([None], 0) for _ in proto.upvalues[1:]]
+        return LuaFunction(proto, upvals)
+
+
+def _search_loaded(loaded: LuaTable, f: Any) -> Optional[str]:
+    entry = loaded.next(None)
+    while entry is not None:
+        modname, mod = entry
+        if type(mod) is LuaTable and type(modname) is str:
+            e2 = mod.next(None)
+            while e2 is not None:
+                k, v = e2
+                if v is f and type(k) is str:
+                    return k if modname == "_G" else f"{modname}.{k}"
+                e2 = mod.next(k)
+        entry = loaded.next(modname)
+    return None

@@ -1,0 +1,1534 @@
+"""The Lua virtual machine (lvm.c + ldo.c): the instruction loop and the call path.
+
+A Lua->Lua call, a metamethod written in Lua and a generic-for iterator all push a
+``Frame`` on the running thread instead of recursing in Python; returning pops it and
+delivers the results as the frame's ``kind`` says (see ``frame.py``). Coroutine
+resume and yield switch the running thread inside the same loop. ``execute`` leaves
+only when a frame pushed by host code returns (``K_BOUNDARY``) or a coroutine that
+host code resumed yields or ends.
+
+Instructions are decoded once per prototype into tuples ``(op, a, b, c, k)`` with
+constants, signed operands and jump targets already resolved (``decode``); the
+``if`` chain in ``execute`` tests the most frequent opcodes first.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Optional
+
+from . import opcodes as O
+from .debuginfo import TM_NAMES, formatvarinfo, funcnamefromcode, getobjname, line_at, upvalname
+from .errors import ArgError, LuaError, chunkid
+from .frame import (K_BOUNDARY, K_CALL, K_COBASE, K_COND, K_CONCAT, K_DISCARD, K_MM, K_PCALL,
+                    MAX_STACK_SLOTS, DEAD, NORMAL, RUNNING, SUSPENDED, Frame, LuaThread)
+from .lauxlib import obj_type_name
+from .number import (MAXINTEGER, MININTEGER, NEG_NAN, div_float, float_to_int, idiv_float,
+                     mod_float, pow_float, shift_left, str2number, tostr, wrap)
+from .objects import Builtin, LuaFunction, Upvalue, Userdata
+from .proto import Proto
+from .table import LuaTable, TableKeyError
+
+MAXTAGLOOP = 2000
+LFIELDS_PER_FLUSH = O.LFIELDS_PER_FLUSH
+
+
+class Special(Builtin):
+    """A builtin the VM runs itself when Lua code calls it (pcall, xpcall, resume,
+    yield, wrap): that keeps their callees on the frame stack, so yields and async
+    waits pass through them. ``fn`` still implements them for calls from host code."""
+
+    __slots__ = ("kind", "data")
+
+    def __init__(self, fn, name: str, kind: str, data: Any = None) -> None:
+        super().__init__(fn, name)
+        self.kind = kind
+        self.data = data
+
+
+# ---------------------------------------------------------------- decoding
+
+_K_C_OPS = {O.OP_ADDK, O.OP_SUBK, O.OP_MULK, O.OP_MODK, O.OP_POWK, O.OP_DIVK, O.OP_IDIVK,
+            O.OP_BANDK, O.OP_BORK, O.OP_BXORK}
+_IMM_CMP_OPS = {O.OP_EQI, O.OP_LTI, O.OP_LEI, O.OP_GTI, O.OP_GEI}
+
+
+def decode(p: Proto) -> list:
+    """The prototype's code as ``(op, a, b, c, k)`` tuples with operands resolved."""
+    code, K = p.code, p.k
+    out = []
+    for pc, i in enumerate(code):
+        op = i & 0x7F
+        a = (i >> O.POS_A) & 0xFF
+        k = (i >> O.POS_k) & 1
+        b = (i >> O.POS_B) & 0xFF
+        c = (i >> O.POS_C) & 0xFF
+        if op == O.OP_LOADI:
+            b = O.getarg_sBx(i)
+        elif op == O.OP_LOADF:
+            b = float(O.getarg_sBx(i))
+        elif op == O.OP_LOADK:
+            b = K[O.getarg_Bx(i)]
+        elif op == O.OP_LOADKX:
+            b = K[O.getarg_Ax(code[pc + 1])]
+        elif op == O.OP_GETTABUP or op == O.OP_GETFIELD:
+            c = K[c]
+        elif op == O.OP_SETTABUP or op == O.OP_SETFIELD:
+            b = K[b]
+            if k:
+                c = K[c]
+        elif op in (O.OP_SETTABLE, O.OP_SETI, O.OP_SELF):
+            if k:
+                c = K[c]
+        elif op in (O.OP_ADDI, O.OP_SHRI, O.OP_SHLI):
+            c -= O.OFFSET_sC
+        elif op in _K_C_OPS:
+            c = K[c]
+        elif op == O.OP_MMBINI:
+            b -= O.OFFSET_sC
+        elif op == O.OP_MMBINK:
+            b = K[b]
+        elif op == O.OP_JMP:
+            b = pc + 1 + O.getarg_sJ(i)
+        elif op == O.OP_EQK:
+            b = K[b]
+        elif op in _IMM_CMP_OPS:
+            b -= O.OFFSET_sC
+            if c:
+                b = float(b)
+        elif op == O.OP_FORLOOP or op == O.OP_TFORLOOP:
+            b = pc + 1 - O.getarg_Bx(i)
+        elif op == O.OP_FORPREP:
+            b = pc + 2 + O.getarg_Bx(i)
+        elif op == O.OP_TFORPREP:
+            b = pc + 1 + O.getarg_Bx(i)
+        elif op == O.OP_CLOSURE:
+            b = p.p[O.getarg_Bx(i)]
+        elif op == O.OP_SETLIST and k:
+            c += O.getarg_Ax(code[pc + 1]) * (O.MAXARG_C + 1)
+        out.append((op, a, b, c, k))
+    p.decoded = out
+    return out
+
+
+# ---------------------------------------------------------------- metamethods
+
+_BASIC_TYPES = {type(None): "nil", bool: "boolean", int: "number", float: "number",
+                LuaFunction: "function", Builtin: "function", Special: "function",
+                LuaThread: "thread"}
+
+
+def metatable(L, v: Any) -> Optional[LuaTable]:
+    t = type(v)
+    if t is LuaTable or t is Userdata:
+        return v.meta
+    if t is str:
+        return L.string_meta
+    return L.type_metas.get(_BASIC_TYPES.get(t))
+
+
+def tm_of(L, v: Any, event: str) -> Any:
+    """``luaT_gettmbyobj``: the metamethod ``event`` of ``v`` or None."""
+    t = type(v)
+    if t is LuaTable or t is Userdata:
+        mt = v.meta
+    elif t is str:
+        mt = L.string_meta
+    else:
+        mt = L.type_metas.get(_BASIC_TYPES.get(t))
+    if mt is None:
+        return None
+    return mt.hash.get(event)
+
+
+def is_false(v: Any) -> bool:
+    return v is None or v is False
+
+
+def raw_equals(a: Any, b: Any) -> bool:
+    """Primitive equality (rawequal): numbers by value, other values by identity,
+    and never ``true == 1`` as Python would have it."""
+    ta = type(a)
+    tb = type(b)
+    if ta is tb:
+        return a == b if (ta is not LuaTable and ta is not Userdata) else a is b
+    if (ta is int and tb is float) or (ta is float and tb is int):
+        return a == b
+    return False
+
+
+def tointeger_ns(v: Any) -> Optional[int]:
+    """``luaV_tointegerns`` for bitwise operands: integers, integral floats, and
+    strings denoting them."""
+    t = type(v)
+    if t is int:
+        return v
+    if t is float:
+        return float_to_int(v)
+    if t is str:
+        n = str2number(v)
+        if n is None:
+            return None
+        return n if type(n) is int else float_to_int(n)
+    return None
+
+
+def arith_raw(op: int, x: Any, y: Any, fr: Optional[Frame] = None) -> Any:
+    """Arithmetic on two numbers (opcode of ADD..SHR, or UNM/BNOT with y unused).
+    Returns None when the operands do not allow it without metamethods; raises
+    LuaError for integer division by zero."""
+    tx, ty = type(x), type(y)
+    if op >= O.OP_BAND and op <= O.OP_SHR or op == O.OP_BNOT:
+        ix = tointeger_ns(x)
+        iy = tointeger_ns(y) if op != O.OP_BNOT else 0
+        if ix is None or iy is None:
+            return None
+        if op == O.OP_BAND:
+            return wrap(ix & iy)
+        if op == O.OP_BOR:
+            return wrap(ix | iy)
+        if op == O.OP_BXOR:
+            return wrap(ix ^ iy)
+        if op == O.OP_SHL:
+            return shift_left(ix, iy)
+        if op == O.OP_SHR:
+            return shift_left(ix, -iy) if iy != MININTEGER else 0
+        return wrap(~ix)
+    if tx is str:
+        x = str2number(x)
+        tx = type(x)
+    if ty is str:
+        y = str2number(y)
+        ty = type(y)
+    if not (tx is int or tx is float) or not (ty is int or ty is float):
+        return None
+    if op == O.OP_UNM:
+        return wrap(-x) if tx is int else -x
+    if tx is int and ty is int and op not in (O.OP_DIV, O.OP_POW):
+        if op == O.OP_ADD:
+            return wrap(x + y)
+        if op == O.OP_SUB:
+            return wrap(x - y)
+        if op == O.OP_MUL:
+            return wrap(x * y)
+        if op == O.OP_MOD:
+            if y == 0:
+                raise runtime_error(fr, "attempt to perform 'n%%0'")
+            return x % y
+        if y == 0:
+            raise runtime_error(fr, "attempt to perform 'n//0'")
+        return wrap(x // y)
+    x = float(x)
+    y = float(y)
+    if op == O.OP_ADD:
+        return x + y
+    if op == O.OP_SUB:
+        return x - y
+    if op == O.OP_MUL:
+        return x * y
+    if op == O.OP_DIV:
+        return div_float(x, y)
+    if op == O.OP_MOD:
+        return mod_float(x, y)
+    if op == O.OP_POW:
+        return pow_float(x, y)
+    return idiv_float(x, y)
+
+
+# Arithmetic metamethod event (TM index) -> opcode of the operation.
+TM_TO_OP = {6: O.OP_ADD, 7: O.OP_SUB, 8: O.OP_MUL, 9: O.OP_MOD, 10: O.OP_POW, 11: O.OP_DIV,
+            12: O.OP_IDIV, 13: O.OP_BAND, 14: O.OP_BOR, 15: O.OP_BXOR, 16: O.OP_SHL,
+            17: O.OP_SHR, 18: O.OP_UNM, 19: O.OP_BNOT}
+OP_TO_TM = {op: tm for tm, op in TM_TO_OP.items()}
+_BITWISE_TMS = {13, 14, 15, 16, 17, 19}
+
+
+# ---------------------------------------------------------------- error helpers
+
+def current_line(fr: Frame) -> int:
+    if fr.proto is None:
+        return -1
+    return line_at(fr.proto, fr.pc - 1)
+
+
+def where(fr: Optional[Frame]) -> str:
+    """``luaL_where``: "chunk:line: " for a Lua frame, "" otherwise."""
+    if fr is None or fr.proto is None:
+        return ""
+    line = current_line(fr)
+    if line < 0:
+        return ""
+    return f"{chunkid(fr.proto.source)}:{line}: "
+
+
+def runtime_error(fr: Frame, msg: str) -> LuaError:
+    """``luaG_runerror``: a message with the position of the running Lua frame."""
+    return LuaError(where(fr) + msg)
+
+
+def varinfo(fr: Frame, reg: Optional[int] = None, upval: Optional[int] = None) -> str:
+    if fr.proto is None:
+        return ""
+    if upval is not None:
+        return formatvarinfo("upvalue", upvalname(fr.proto, upval))
+    if reg is None:
+        return ""
+    kind, name = getobjname(fr.proto, fr.pc - 1, reg)
+    return formatvarinfo(kind, name)
+
+
+def type_error(fr: Frame, v: Any, op: str, reg: Optional[int] = None,
+               upval: Optional[int] = None) -> LuaError:
+    return runtime_error(fr, f"attempt to {op} a {obj_type_name(v)} value"
+                             f"{varinfo(fr, reg, upval)}")
+
+
+def call_error(fr: Frame, v: Any) -> LuaError:
+    """``luaG_callerror``: the name comes from how the frame made the call."""
+    kind, name = (None, None)
+    if fr.proto is not None:
+        kind, name = funcnamefromcode(fr.proto, fr.pc - 1)
+    extra = formatvarinfo(kind, name) if kind else ""
+    return runtime_error(fr, f"attempt to call a {obj_type_name(v)} value{extra}")
+
+
+def order_error(fr: Frame, a: Any, b: Any) -> LuaError:
+    t1, t2 = obj_type_name(a), obj_type_name(b)
+    if t1 == t2:
+        return runtime_error(fr, f"attempt to compare two {t1} values")
+    return runtime_error(fr, f"attempt to compare {t1} with {t2}")
+
+
+def arg_error(L, fr: Optional[Frame], f: Any, e: ArgError) -> LuaError:
+    """``luaL_argerror``: name the function as the call site (or its global name) does."""
+    argno, name, namewhat = e.argno, None, None
+    if fr is not None and fr.proto is not None:
+        namewhat, name = funcnamefromcode(fr.proto, fr.pc - 1)
+        if namewhat == "method":
+            argno -= 1
+            if argno == 0:
+                return LuaError(f"{where(fr)}calling '{name}' on bad self ({e.msg})")
+        if namewhat in ("metamethod", "for iterator"):
+            name = None
+    if name is None:
+        name = L.global_name(f) or "?"
+    return LuaError(f"{where(fr)}bad argument #{argno} to '{name}' ({e.msg})")
+
+
+# ---------------------------------------------------------------- upvalues & tbc
+
+def close_upvals(fr: Frame, level: int) -> None:
+    ou = fr.open_upvals
+    for idx in [i for i in ou if i >= level]:
+        ou.pop(idx).close()
+
+
+def find_upval(fr: Frame, idx: int) -> Upvalue:
+    ou = fr.open_upvals
+    if ou is None:
+        ou = fr.open_upvals = {}
+    uv = ou.get(idx)
+    if uv is None:
+        uv = ou[idx] = Upvalue(fr.regs, idx)
+    return uv
+
+
+def mark_tbc(L, fr: Frame, a: int) -> None:
+    v = fr.regs[a]
+    if v is None or v is False:
+        return
+    if tm_of(L, v, "__close") is None:
+        kind, name = getobjname(fr.proto, fr.pc - 1, a)
+        raise runtime_error(fr, f"variable '{name}' got a non-closable value")
+    if fr.tbc is None:
+        fr.tbc = []
+    fr.tbc.append(a)
+
+
+def close_tbc(L, fr: Frame, level: int, err: Any = None, has_err: bool = False) -> Any:
+    """Call ``__close`` of the frame's to-be-closed variables at or above ``level``,
+    newest first. With an error in flight each handler gets it, and an error raised by
+    a handler replaces it; returns the (possibly new) error value."""
+    tbc = fr.tbc
+    while tbc and tbc[-1] >= level:
+        idx = tbc.pop()
+        v = fr.regs[idx]
+        tm = tm_of(L, v, "__close")
+        if tm is None:      # metamethod removed meanwhile: nothing to call
+            continue
+        if has_err:
+            try:
+                L.call(tm, v, err)
+            except LuaError as e:
+                err = e.value
+        else:
+            L.call(tm, v, None)
+    return err
+
+
+# ---------------------------------------------------------------- the machine
+
+def push_lua(L, th: LuaThread, f: LuaFunction, args, kind: int, ret_a: int,
+             nresults: int) -> Frame:
+    """Push a frame for Lua function ``f`` called with ``args`` (ldo.c ``luaD_precall``)."""
+    p = f.proto
+    n = p.maxstacksize
+    th.nslots += n + 1
+    if th.nslots > MAX_STACK_SLOTS or len(th.frames) > 220000:
+        th.nslots -= n + 1
+        caller = th.frames[-1] if th.frames else None
+        raise LuaError(where(caller) + "stack overflow")
+    regs = [None] * n
+    np = p.numparams
+    nargs = len(args)
+    if nargs >= np:
+        regs[:np] = args[:np] if nargs > np else args
+    else:
+        regs[:nargs] = args
+    fr = Frame(f, kind, ret_a, nresults)
+    fr.proto = p
+    fr.code = p.decoded or decode(p)
+    fr.regs = regs
+    fr.upvals = f.upvals
+    if p.is_vararg and nargs > np:
+        fr.varargs = tuple(args[np:])
+    th.frames.append(fr)
+    return fr
+
+
+def place_results(fr: Frame, res, a: int, want: int) -> None:
+    """Store call results in frame registers from ``a``: ``want`` of them (-1: all,
+    setting ``fr.top``)."""
+    regs = fr.regs
+    if want == 1:
+        regs[a] = res[0] if res else None
+    elif want < 0:
+        n = len(res)
+        regs[a:a + n] = res
+        fr.top = a + n
+    elif want:
+        n = len(res)
+        if n >= want:
+            regs[a:a + want] = res[:want] if n > want else res
+        else:
+            regs[a:a + n] = res
+            for j in range(a + n, a + want):
+                regs[j] = None
+
+
+class Exit(Exception):
+    """Internal: leave ``execute`` returning ``value`` (to host code)."""
+
+    def __init__(self, value) -> None:
+        super().__init__()
+        self.value = value
+
+
+def deliver(L, th: LuaThread, fr: Frame, res) -> Optional[Frame]:
+    """Hand the results ``res`` of the finished frame ``fr`` (already popped) to its
+    continuation; returns the frame to continue with, or raises ``Exit``."""
+    kind = fr.kind
+    if kind == K_BOUNDARY:
+        raise Exit(list(res))
+    if kind == K_COBASE:
+        return finish_coroutine(L, th, True, res)
+    caller = th.frames[-1]
+    if kind == K_CALL:
+        place_results(caller, res, fr.ret_a, fr.nresults)
+    elif kind == K_MM:
+        caller.regs[fr.ret_a] = res[0] if res else None
+    elif kind == K_COND:
+        v = res[0] if res else None
+        truth = not (v is None or v is False)
+        if truth != fr.aux:
+            caller.pc += 1      # skip the jump
+    elif kind == K_CONCAT:
+        caller.regs[fr.ret_a] = res[0] if res else None
+        return concat(L, th, caller, caller.code[caller.pc - 1][1], fr.aux)
+    elif kind == K_PCALL:
+        place_results(caller, (True,) + tuple(res), fr.ret_a, fr.nresults)
+    return caller
+
+
+def precall(L, th: LuaThread, f: Any, args, kind: int, ret_a: int, nresults: int,
+            aux: Any = None) -> Frame:
+    """Call ``f`` from the top frame of ``th`` with the given continuation (``aux`` is
+    its data); returns the frame to run next (a new Lua frame, or the caller when
+    ``f`` ran to completion)."""
+    for _ in range(MAXTAGLOOP):
+        tf = type(f)
+        if tf is LuaFunction:
+            fr = push_lua(L, th, f, args, kind, ret_a, nresults)
+            fr.aux = aux
+            return fr
+        if tf is Builtin:
+            caller = th.frames[-1]
+            try:
+                res = f.fn(L, *args)
+            except ArgError as e:
+                raise arg_error(L, caller, f, e) from None
+            if kind == K_CALL:
+                place_results(caller, res, ret_a, nresults)
+                return caller
+            marker = Frame(f, kind, ret_a, nresults)
+            marker.aux = aux
+            return deliver(L, th, marker, res)
+        if tf is Special:
+            if kind == K_CALL:
+                return special_call(L, th, f, args, ret_a, nresults)
+            if f.kind == "pcall" or f.kind == "xpcall":
+                return protected_call(L, th, f, args, kind, ret_a, nresults)
+            caller = th.frames[-1]
+            try:
+                res = f.fn(L, *args)
+            except ArgError as e:
+                raise arg_error(L, caller, f, e) from None
+            marker = Frame(f, kind, ret_a, nresults)
+            marker.aux = aux
+            return deliver(L, th, marker, res)
+        tm = tm_of(L, f, "__call")
+        if tm is None:
+            raise call_error(th.frames[-1], f)
+        args = (f,) + tuple(args)
+        f = tm
+    raise runtime_error(th.frames[-1], "'__call' chain too long; possible loop")
+
+
+def protected_call(L, th: LuaThread, f: Special, args, kind: int, ret_a: int,
+                   nresults: int) -> Frame:
+    """pcall/xpcall run by the VM: the callee runs as a frame marked K_PCALL."""
+    caller = th.frames[-1]
+    if f.kind == "pcall":
+        if not args:
+            raise arg_error(L, caller, f, ArgError(1, "value expected"))
+        target, rest, handler = args[0], tuple(args[1:]), None
+    else:
+        if len(args) < 2:
+            raise arg_error(L, caller, f, ArgError(2, "value expected"))
+        target, handler, rest = args[0], args[1], tuple(args[2:])
+    if kind != K_CALL:
+        # A pcall used as a metamethod: run it to completion from here.
+        res = f.fn(L, *args)
+        return deliver(L, th, Frame(f, kind, ret_a, nresults), res)
+    depth = len(th.frames)
+    try:
+        nxt = precall(L, th, target, rest, K_PCALL, ret_a, nresults)
+    except LuaError as e:
+        # The callee failed before a frame for it existed (a host function, or a bad
+        # value to call): the error is caught right here.
+        del th.frames[depth:]
+        value = e.value
+        if handler is not None:
+            value = L.call_handler(handler, value)
+        place_results(caller, (False, value), ret_a, nresults)
+        return caller
+    if nxt is not caller:
+        nxt.handler = handler
+    return nxt
+
+
+def special_call(L, th: LuaThread, f: Special, args, ret_a: int, nresults: int) -> Frame:
+    kind = f.kind
+    if kind == "pcall" or kind == "xpcall":
+        return protected_call(L, th, f, args, K_CALL, ret_a, nresults)
+    if kind == "resume":
+        co = args[0] if args else None
+        if type(co) is not LuaThread:
+            raise arg_error(L, th.frames[-1], f, ArgError(1, "coroutine expected"))
+        return resume(L, th, co, tuple(args[1:]), ret_a, nresults, False)
+    if kind == "wrap":
+        return resume(L, th, f.data, tuple(args), ret_a, nresults, True)
+    if kind == "yield":
+        return yield_(L, th, tuple(args), ret_a, nresults)
+    res = f.fn(L, *args)
+    caller = th.frames[-1]
+    place_results(caller, res, ret_a, nresults)
+    return caller
+
+
+# ---------------------------------------------------------------- coroutines
+
+def resume(L, th: LuaThread, co: LuaThread, args: tuple, ret_a: int, nresults: int,
+           wrap_call: bool) -> Frame:
+    """Switch from ``th`` to coroutine ``co`` (lcorolib ``auxresume``)."""
+    caller = th.frames[-1]
+    if co.status != SUSPENDED:
+        msg = ("cannot resume dead coroutine" if co.status == DEAD
+               else "cannot resume non-suspended coroutine")
+        if wrap_call:
+            raise LuaError(where(caller) + msg)
+        place_results(caller, (False, msg), ret_a, nresults)
+        return caller
+    th.wait_a, th.wait_n = ret_a, nresults
+    th.status = NORMAL
+    co.resumer = th
+    co.resumed_by_wrap = wrap_call
+    co.status = RUNNING
+    L.current = co
+    if not co.frames:
+        f, co.func = co.func, None
+        try:
+            return start_coroutine(L, co, f, args)
+        except LuaError as e:
+            return fail_coroutine(L, co, e)
+    top = co.frames[-1]
+    place_results(top, args, co.wait_a, co.wait_n)
+    return top
+
+
+def start_coroutine(L, co: LuaThread, f: Any, args: tuple) -> Frame:
+    """Run the body of a fresh coroutine as its base frame."""
+    base = Frame(None, K_COBASE)          # bottom marker: where the body's results go
+    co.frames.append(base)
+    nxt = precall(L, co, f, args, K_CALL, 0, -1)
+    if nxt is base:                       # a host function as body finished at once
+        co.frames.pop()
+        return finish_coroutine(L, co, True, base.regs[:base.top])
+    nxt.kind = K_COBASE
+    co.frames.remove(base)
+    return nxt
+
+
+def finish_coroutine(L, co: LuaThread, ok: bool, res) -> Frame:
+    """``co`` ended (ok: returned ``res``; else failed with value ``res[0]``)."""
+    co.status = DEAD
+    return switch_to_resumer(L, co, ok, tuple(res))
+
+
+def fail_coroutine(L, co: LuaThread, e: LuaError) -> Frame:
+    co.status = DEAD
+    co.frames.clear()
+    co.nslots = 0
+    if co.resumed_by_wrap:
+        res = co.resumer
+        co.resumer = None
+        if res is None:
+            raise e
+        L.current = res
+        res.status = RUNNING
+        v = e.value
+        if type(v) is str:
+            v = where(res.frames[-1]) + v
+        raise LuaError(v, e.traceback)
+    return switch_to_resumer(L, co, False, (e.value,))
+
+
+def switch_to_resumer(L, co: LuaThread, ok: bool, values: tuple) -> Frame:
+    res = co.resumer
+    co.resumer = None
+    if res is None:                       # resumed from host code
+        raise Exit((ok,) + values)
+    L.current = res
+    res.status = RUNNING
+    top = res.frames[-1]
+    place_results(top, values if co.resumed_by_wrap else (ok,) + values,
+                  res.wait_a, res.wait_n)
+    return top
+
+
+def yield_(L, th: LuaThread, values: tuple, ret_a: int, nresults: int) -> Frame:
+    if th is L.main:
+        raise runtime_error(th.frames[-1], "attempt to yield from outside a coroutine")
+    if th.nny > 0:
+        raise runtime_error(th.frames[-1], "attempt to yield across a C-call boundary")
+    th.wait_a, th.wait_n = ret_a, nresults
+    th.status = SUSPENDED
+    return switch_to_resumer(L, th, True, values)
+
+
+# ---------------------------------------------------------------- slow paths
+
+def index_chain(L, fr: Frame, t: Any, key: Any, reg: Optional[int] = None,
+                upval: Optional[int] = None):
+    """``luaV_finishget``: follow ``__index``; returns (value, None) or
+    (None, (handler, obj)) when a function must be called."""
+    for loop in range(MAXTAGLOOP):
+        if type(t) is LuaTable:
+            v = t.get(key)
+            if v is not None:
+                return v, None
+            mt = t.meta
+            if mt is None:
+                return None, None
+            tm = mt.hash.get("__index")
+            if tm is None:
+                return None, None
+        else:
+            tm = tm_of(L, t, "__index")
+            if tm is None:
+                if loop == 0:
+                    raise type_error(fr, t, "index", reg, upval)
+                raise type_error(fr, t, "index")
+        if type(tm) is LuaFunction or isinstance(tm, Builtin):
+            return None, (tm, t)
+        t = tm
+    raise runtime_error(fr, "'__index' chain too long; possible loop")
+
+
+def newindex_chain(L, fr: Frame, t: Any, key: Any, val: Any, reg: Optional[int] = None,
+                   upval: Optional[int] = None):
+    """``luaV_finishset``: follow ``__newindex``; returns None when done or the
+    (handler, obj) to call."""
+    for loop in range(MAXTAGLOOP):
+        if type(t) is LuaTable:
+            mt = t.meta
+            tm = None
+            if mt is not None and t.get(key) is None:
+                tm = mt.hash.get("__newindex")
+            if tm is None:
+                try:
+                    t.set(key, val)
+                except TableKeyError as e:
+                    raise runtime_error(fr, str(e)) from None
+                return None
+        else:
+            tm = tm_of(L, t, "__newindex")
+            if tm is None:
+                if loop == 0:
+                    raise type_error(fr, t, "index", reg, upval)
+                raise type_error(fr, t, "index")
+        if type(tm) is LuaFunction or isinstance(tm, Builtin):
+            return tm, t
+        t = tm
+    raise runtime_error(fr, "'__newindex' chain too long; possible loop")
+
+
+def get_slow(L, th: LuaThread, fr: Frame, t: Any, key: Any, a: int, reg=None, upval=None):
+    """R[a] := t[key] with metamethods; returns the frame to continue with."""
+    v, call = index_chain(L, fr, t, key, reg, upval)
+    if call is None:
+        fr.regs[a] = v
+        return fr
+    return precall(L, th, call[0], (call[1], key), K_MM, a, 1)
+
+
+def set_slow(L, th: LuaThread, fr: Frame, t: Any, key: Any, val: Any, reg=None, upval=None):
+    call = newindex_chain(L, fr, t, key, val, reg, upval)
+    if call is None:
+        return fr
+    return precall(L, th, call[0], (call[1], key, val), K_DISCARD, 0, 0)
+
+
+def arith_mm(L, th: LuaThread, fr: Frame, x: Any, y: Any, tm_idx: int, dest: int,
+             xreg: Optional[int], yreg: Optional[int]) -> Frame:
+    """``luaT_trybinTM``: call the metamethod for an arithmetic/bitwise operation whose
+    operands were not numbers, or raise Lua's error."""
+    event = TM_NAMES[tm_idx]
+    tm = tm_of(L, x, event)
+    if tm is None:
+        tm = tm_of(L, y, event)
+    if tm is not None:
+        return precall(L, th, tm, (x, y), K_MM, dest, 1)
+    tx, ty = type(x), type(y)
+    if tm_idx in _BITWISE_TMS:
+        if (tx is int or tx is float) and (ty is int or ty is float):
+            if tointeger_ns(x) is None:
+                y, yreg = x, xreg
+            raise runtime_error(fr, f"number has no integer representation"
+                                    f"{varinfo(fr, yreg) if yreg is not None else ''}")
+        what = "perform bitwise operation on"
+    else:
+        what = "perform arithmetic on"
+    if not (tx is int or tx is float):      # luaG_opinterror: blame the first non-number
+        y, yreg = x, xreg
+    raise type_error(fr, y, what, yreg)
+
+
+def compare_mm(L, th: LuaThread, fr: Frame, x: Any, y: Any, event: str, k: int,
+               swapped: bool = False) -> Frame:
+    """Order comparison through ``__lt``/``__le``; the result drives the next jump."""
+    tm = tm_of(L, x, event)
+    if tm is None:
+        tm = tm_of(L, y, event)
+    if tm is None:
+        raise order_error(fr, x, y)
+    return precall(L, th, tm, (x, y), K_COND, 0, 1, k)
+
+
+def eq_mm(L, th: LuaThread, fr: Frame, x: Any, y: Any, k: int) -> Optional[Frame]:
+    """``luaV_equalobj`` for two distinct tables/userdata: returns a new frame when
+    ``__eq`` runs as Lua code, else None (and the caller decides from the result in
+    ``fr.aux``)."""
+    tm = tm_of(L, x, "__eq")
+    if tm is None:
+        tm = tm_of(L, y, "__eq")
+    if tm is None:
+        return None
+    return precall(L, th, tm, (x, y), K_COND, 0, 1, k)
+
+
+def tostring_concat(v: Any) -> Optional[str]:
+    t = type(v)
+    if t is str:
+        return v
+    if t is int:
+        return str(v)
+    if t is float:
+        return tostr(v)
+    return None
+
+
+def concat(L, th: LuaThread, fr: Frame, a: int, total: int) -> Frame:
+    """``luaV_concat`` over registers a .. a+total-1, right to left, leaving the result
+    in R[a]; a ``__concat`` metamethod runs as a frame that resumes this."""
+    regs = fr.regs
+    while total > 1:
+        top = a + total
+        x, y = regs[top - 2], regs[top - 1]
+        sy = tostring_concat(y)
+        if sy is None or tostring_concat(x) is None:
+            tm = tm_of(L, x, "__concat")
+            if tm is None:
+                tm = tm_of(L, y, "__concat")
+            if tm is None:
+                bad, reg = (y, top - 1) if tostring_concat(x) is not None else (x, top - 2)
+                raise type_error(fr, bad, "concatenate", reg)
+            return precall(L, th, tm, (x, y), K_CONCAT, top - 2, 1, total - 1)
+        n = 1
+        parts = [sy]
+        while n < total:
+            s = tostring_concat(regs[top - n - 1])
+            if s is None:
+                break
+            parts.append(s)
+            n += 1
+        parts.reverse()
+        regs[top - n] = "".join(parts)
+        total -= n - 1
+    return fr
+
+
+def length_slow(L, th: LuaThread, fr: Frame, v: Any, a: int, b: int) -> Frame:
+    tm = tm_of(L, v, "__len")
+    if tm is not None:
+        return precall(L, th, tm, (v, v), K_MM, a, 1)
+    if type(v) is LuaTable:
+        fr.regs[a] = v.length()
+        return fr
+    if type(v) is str:
+        fr.regs[a] = len(v)
+        return fr
+    raise type_error(fr, v, "get length of", b)
+
+
+def unary_slow(L, th: LuaThread, fr: Frame, op: int, v: Any, a: int, b: int) -> Frame:
+    r = arith_raw(op, v, v, fr)
+    if r is not None:
+        fr.regs[a] = r
+        return fr
+    return arith_mm(L, th, fr, v, v, OP_TO_TM[op], a, b, b)
+
+
+def for_prep(fr: Frame, a: int) -> bool:
+    """``forprep``: check and normalise a numeric for; False when the loop is skipped."""
+    regs = fr.regs
+    init, limit, step = regs[a], regs[a + 1], regs[a + 2]
+    if type(init) is int and type(step) is int:
+        if step == 0:
+            raise runtime_error(fr, "'for' step is zero")
+        ilimit = for_limit(fr, limit, init, step)
+        if ilimit is None:
+            return False
+        regs[a + 1] = ilimit
+        regs[a + 3] = init
+        return True
+    init = for_number(fr, init, "initial")
+    limit = for_number(fr, limit, "limit")
+    step = for_number(fr, step, "step")
+    if step == 0:
+        raise runtime_error(fr, "'for' step is zero")
+    if (step > 0 and not init <= limit) or (step < 0 and not limit <= init):
+        return False
+    regs[a], regs[a + 1], regs[a + 2], regs[a + 3] = init, limit, step, init
+    return True
+
+
+def for_number(fr: Frame, v: Any, what: str) -> float:
+    t = type(v)
+    if t is float:
+        return v
+    if t is int:
+        return float(v)
+    if t is str:
+        n = str2number(v)
+        if n is not None:
+            return float(n)
+    raise runtime_error(fr, f"'for' {what} value must be a number")
+
+
+def for_limit(fr: Frame, limit: Any, init: int, step: int) -> Optional[int]:
+    """``forlimit``: an integer loop's limit clipped to integers; None to skip."""
+    t = type(limit)
+    if t is str:
+        n = str2number(limit)
+        if n is not None:
+            limit, t = n, type(n)
+    if t is int:
+        pass
+    elif t is float:
+        if limit != limit:
+            return None
+        if step < 0:
+            limit = math.ceil(limit) if limit > -9.3e18 else MININTEGER - 1
+        else:
+            limit = math.floor(limit) if limit < 9.3e18 else MAXINTEGER + 1
+        if limit > MAXINTEGER:
+            limit = MAXINTEGER
+        elif limit < MININTEGER:
+            limit = MININTEGER
+            if step > 0:
+                return None
+        if limit == MAXINTEGER and step < 0 and init > MAXINTEGER:
+            return None
+    else:
+        raise runtime_error(fr, "'for' limit must be a number")
+    if (step > 0 and init > limit) or (step < 0 and init < limit):
+        return None
+    return limit
+
+
+def make_closure(fr: Frame, p: Proto) -> LuaFunction:
+    uvs = []
+    for desc in p.upvalues:
+        if desc.instack:
+            uvs.append(find_upval(fr, desc.idx))
+        else:
+            uvs.append(fr.upvals[desc.idx])
+    return LuaFunction(p, uvs)
+
+
+def set_list(fr: Frame, a: int, n: int, c: int) -> None:
+    regs = fr.regs
+    t = regs[a]
+    vals = regs[a + 1:a + 1 + n]
+    arr = t.arr
+    if c == len(arr) and not t.hash:
+        arr.extend(vals)
+        while arr and arr[-1] is None:
+            arr.pop()
+        return
+    for j, v in enumerate(vals, 1):
+        t.set_int(c + j, v)
+
+
+def finish_return(L, th: LuaThread, fr: Frame, res) -> Frame:
+    """Pop ``fr`` (closing its upvalues and to-be-closed variables) and deliver."""
+    if fr.tbc:
+        res = tuple(res)
+        close_tbc(L, fr, 0)
+    if fr.open_upvals:
+        close_upvals(fr, 0)
+    th.frames.pop()
+    th.nslots -= fr.proto.maxstacksize + 1
+    return deliver(L, th, fr, res)
+
+
+# ---------------------------------------------------------------- errors in flight
+
+def handle_error(L, th: LuaThread, e: LuaError) -> Frame:
+    """Unwind ``th`` to the innermost protected frame (closing upvalues and to-be-closed
+    variables on the way) and deliver ``false, err`` there; a K_BOUNDARY frame
+    re-raises to host code; the base of a coroutine kills it."""
+    frames = th.frames
+    target = None
+    for fr in reversed(frames):
+        if fr.kind in (K_PCALL, K_BOUNDARY, K_COBASE):
+            target = fr
+            break
+    if target is not None and target.handler is not None and target.kind == K_PCALL:
+        e.value = L.call_handler(target.handler, e.value, th)
+    elif L.tracebacks_wanted and e.traceback is None and (target is None or target.kind == K_BOUNDARY):
+        e.traceback = L.traceback(th, None, 1, e.cfunc)
+    err = e.value
+    while frames:
+        fr = frames.pop()
+        if fr.proto is not None:
+            th.nslots -= fr.proto.maxstacksize + 1
+            if fr.open_upvals:
+                close_upvals(fr, 0)
+            if fr.tbc:
+                frames.append(fr)
+                err = close_tbc(L, fr, 0, err, True)
+                frames.pop()
+        if fr is target:
+            break
+    e.value = err
+    if target is None or target.kind == K_BOUNDARY:
+        raise e
+    if target.kind == K_COBASE:
+        return fail_coroutine(L, th, e)
+    caller = frames[-1]
+    place_results(caller, (False, err), target.ret_a, target.nresults)
+    return caller
+
+
+def internal_error(ex: BaseException) -> LuaError:
+    if isinstance(ex, MemoryError):
+        return LuaError("not enough memory")
+    if isinstance(ex, RecursionError):
+        return LuaError("stack overflow (host recursion)")
+    err = LuaError(f"internal error: {type(ex).__name__}: {ex} "
+                   f"(this is a pylua bug; please report it)")
+    err.__cause__ = ex
+    return err
+
+
+# ---------------------------------------------------------------- the loop
+
+def execute(L, th: LuaThread) -> list:
+    """Run ``th``'s top frame until host code gets control back (see module doc)."""
+    fr = th.frames[-1]
+    while True:
+        try:
+            return _run(L, L.current, fr)
+        except Exit as ex:
+            return ex.value
+        except LuaError as e:
+            th = L.current
+            fr = handle_error(L, th, e)
+        except (ArgError, TableKeyError) as ex:   # raised outside a call site: a bug
+            th = L.current
+            fr = handle_error(L, th, internal_error(ex))
+        except Exception as ex:
+            th = L.current
+            fr = handle_error(L, th, internal_error(ex))
+
+
+def _run(L, th: LuaThread, fr: Frame) -> list:
+    code = fr.code
+    regs = fr.regs
+    upvals = fr.upvals
+    pc = fr.pc
+    top = fr.top
+    while True:
+        op, a, b, c, k = code[pc]
+        pc += 1
+        if op == 0:   # MOVE
+            regs[a] = regs[b]
+        elif op == 14:   # GETFIELD
+            t = regs[b]
+            if type(t) is LuaTable:
+                v = t.hash.get(c)
+                if v is None and t.meta is not None:
+                    fr.pc = pc
+                    nf = get_slow(L, th, fr, t, c, a, b)
+                    if nf is not fr:
+                        fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+                    continue
+                regs[a] = v
+            else:
+                fr.pc = pc
+                nf = get_slow(L, th, fr, t, c, a, b)
+                if nf is not fr:
+                    fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+        elif op == 11:   # GETTABUP
+            uv = upvals[b]
+            t = uv.regs[uv.idx]
+            if type(t) is LuaTable:
+                v = t.hash.get(c)
+                if v is None and t.meta is not None:
+                    fr.pc = pc
+                    nf = get_slow(L, th, fr, t, c, a, None, b)
+                    if nf is not fr:
+                        fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+                    continue
+                regs[a] = v
+            else:
+                fr.pc = pc
+                nf = get_slow(L, th, fr, t, c, a, None, b)
+                if nf is not fr:
+                    fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+        elif op == 3:   # LOADK
+            regs[a] = b
+        elif op == 1:   # LOADI
+            regs[a] = b
+        elif op == 68:   # CALL
+            f = regs[a]
+            nargs = b - 1 if b else top - a - 1
+            args = regs[a + 1:a + 1 + nargs]
+            fr.pc = pc
+            if type(f) is LuaFunction:
+                fr = push_lua(L, th, f, args, K_CALL, a, c - 1)
+                code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = 0
+                continue
+            if type(f) is Builtin:
+                try:
+                    res = f.fn(L, *args)
+                except ArgError as e:
+                    err = arg_error(L, fr, f, e)
+                    err.cfunc = f
+                    raise err from None
+                except LuaError as e:
+                    if e.cfunc is None and e.traceback is None:
+                        e.cfunc = f
+                    raise
+                want = c - 1
+                if want == 1:
+                    regs[a] = res[0] if res else None
+                elif want == 0:
+                    pass
+                else:
+                    place_results(fr, res, a, want)
+                    if want < 0:
+                        top = fr.top
+                continue
+            nf = precall(L, th, f, args, K_CALL, a, c - 1)
+            th = L.current
+            fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc; top = fr.top
+        elif op == 15:   # SETTABUP
+            uv = upvals[a]
+            t = uv.regs[uv.idx]
+            v = c if k else regs[c]
+            if type(t) is LuaTable and t.meta is None:
+                if v is None:
+                    t.set_str(b, None)
+                else:
+                    t.set_str(b, v)
+            else:
+                fr.pc = pc
+                nf = set_slow(L, th, fr, t, b, v, None, a)
+                if nf is not fr:
+                    fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+        elif op == 18:   # SETFIELD
+            t = regs[a]
+            v = c if k else regs[c]
+            if type(t) is LuaTable and t.meta is None:
+                t.set_str(b, v)
+            else:
+                fr.pc = pc
+                nf = set_slow(L, th, fr, t, b, v, a)
+                if nf is not fr:
+                    fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+        elif op == 9:   # GETUPVAL
+            uv = upvals[b]
+            regs[a] = uv.regs[uv.idx]
+        elif op == 56:   # JMP
+            pc = b
+        elif op == 66:   # TEST
+            v = regs[a]
+            if (v is None or v is False) == k:
+                pc += 1
+        elif op == 34:   # ADD
+            x = regs[b]; y = regs[c]
+            tx = type(x); ty = type(y)
+            if tx is int and ty is int:
+                r = x + y
+                regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
+                pc += 1
+            elif (tx is float or tx is int) and (ty is float or ty is int):
+                regs[a] = x + y
+                pc += 1
+        elif op == 21:   # ADDI
+            x = regs[b]
+            tx = type(x)
+            if tx is int:
+                r = x + c
+                regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
+                pc += 1
+            elif tx is float:
+                regs[a] = x + c
+                pc += 1
+        elif op == 12:   # GETTABLE
+            t = regs[b]
+            key = regs[c]
+            if type(t) is LuaTable:
+                if type(key) is int:
+                    arr = t.arr
+                    v = arr[key - 1] if 0 < key <= len(arr) else t.hash.get(key)
+                else:
+                    v = t.get(key)
+                if v is None and t.meta is not None:
+                    fr.pc = pc
+                    nf = get_slow(L, th, fr, t, key, a, b)
+                    if nf is not fr:
+                        fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+                    continue
+                regs[a] = v
+            else:
+                fr.pc = pc
+                nf = get_slow(L, th, fr, t, key, a, b)
+                if nf is not fr:
+                    fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+        elif op == 13:   # GETI
+            t = regs[b]
+            if type(t) is LuaTable:
+                arr = t.arr
+                v = arr[c - 1] if 0 < c <= len(arr) else t.hash.get(c)
+                if v is None and t.meta is not None:
+                    fr.pc = pc
+                    nf = get_slow(L, th, fr, t, c, a, b)
+                    if nf is not fr:
+                        fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+                    continue
+                regs[a] = v
+            else:
+                fr.pc = pc
+                nf = get_slow(L, th, fr, t, c, a, b)
+                if nf is not fr:
+                    fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+        elif op == 16 or op == 17:   # SETTABLE, SETI
+            t = regs[a]
+            key = regs[b] if op == 16 else b
+            v = c if k else regs[c]
+            if type(t) is LuaTable and (t.meta is None or t.get(key) is not None):
+                if type(key) is int:
+                    t.set_int(key, v)
+                else:
+                    try:
+                        t.set(key, v)
+                    except TableKeyError as e:
+                        fr.pc = pc
+                        raise runtime_error(fr, str(e)) from None
+            else:
+                fr.pc = pc
+                nf = set_slow(L, th, fr, t, key, v, a)
+                if nf is not fr:
+                    fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+        elif op == 73:   # FORLOOP
+            step = regs[a + 2]
+            if type(step) is int:
+                i = regs[a] + step
+                if (i <= regs[a + 1]) if step > 0 else (i >= regs[a + 1]):
+                    regs[a] = i
+                    regs[a + 3] = i
+                    pc = b
+            else:
+                i = regs[a] + step
+                if (i <= regs[a + 1]) if step > 0 else (i >= regs[a + 1]):
+                    regs[a] = i
+                    regs[a + 3] = i
+                    pc = b
+        elif op == 72:   # RETURN1
+            v = regs[a]
+            if fr.open_upvals or fr.tbc:
+                fr.pc = pc
+                nf = finish_return(L, th, fr, (v,))
+            else:
+                th.frames.pop()
+                th.nslots -= fr.proto.maxstacksize + 1
+                if fr.kind == K_CALL:
+                    nf = th.frames[-1]
+                    want = fr.nresults
+                    if want == 1:
+                        nf.regs[fr.ret_a] = v
+                    else:
+                        place_results(nf, (v,), fr.ret_a, want)
+                else:
+                    nf = deliver(L, th, fr, (v,))
+            th = L.current
+            fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc; top = fr.top
+        elif op == 71:   # RETURN0
+            if fr.open_upvals or fr.tbc:
+                fr.pc = pc
+                nf = finish_return(L, th, fr, ())
+            else:
+                th.frames.pop()
+                th.nslots -= fr.proto.maxstacksize + 1
+                if fr.kind == K_CALL:
+                    nf = th.frames[-1]
+                    if fr.nresults:
+                        place_results(nf, (), fr.ret_a, fr.nresults)
+                else:
+                    nf = deliver(L, th, fr, ())
+            th = L.current
+            fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc; top = fr.top
+        elif op == 70:   # RETURN
+            n = b - 1 if b else top - a
+            res = regs[a:a + n]
+            fr.pc = pc
+            nf = finish_return(L, th, fr, res)
+            th = L.current
+            fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc; top = fr.top
+        elif op == 57 or op == 58 or op == 59:   # EQ, LT, LE
+            x = regs[a]; y = regs[b]
+            tx = type(x); ty = type(y)
+            if op == 57:
+                if tx is ty:
+                    if (tx is LuaTable or tx is Userdata) and x is not y:
+                        fr.pc = pc
+                        nf = eq_mm(L, th, fr, x, y, k)
+                        if nf is not None:
+                            if nf is not fr:
+                                fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+                            else:
+                                pc = fr.pc
+                            continue
+                        cond = False
+                    else:
+                        cond = x == y
+                elif (tx is int and ty is float) or (tx is float and ty is int):
+                    cond = x == y
+                else:
+                    cond = False
+            else:
+                if (tx is int or tx is float) and (ty is int or ty is float) or (tx is str and ty is str):
+                    cond = x < y if op == 58 else x <= y
+                else:
+                    fr.pc = pc
+                    nf = compare_mm(L, th, fr, x, y, "__lt" if op == 58 else "__le", k)
+                    if nf is not fr:
+                        fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+                    else:
+                        pc = fr.pc
+                    continue
+            if cond != k:
+                pc += 1
+        elif op == 60:   # EQK
+            x = regs[a]
+            tx = type(x); ty = type(b)
+            if tx is ty or (tx is int and ty is float) or (tx is float and ty is int):
+                cond = x == b
+            else:
+                cond = False
+            if cond != k:
+                pc += 1
+        elif op == 61:   # EQI
+            x = regs[a]
+            tx = type(x)
+            cond = (tx is int or tx is float) and x == b
+            if cond != k:
+                pc += 1
+        elif op >= 62 and op <= 65:   # LTI, LEI, GTI, GEI
+            x = regs[a]
+            tx = type(x)
+            if tx is int or tx is float:
+                if op == 62:
+                    cond = x < b
+                elif op == 63:
+                    cond = x <= b
+                elif op == 64:
+                    cond = x > b
+                else:
+                    cond = x >= b
+                if cond != k:
+                    pc += 1
+            else:
+                fr.pc = pc
+                if op <= 63:
+                    nf = compare_mm(L, th, fr, x, b, "__lt" if op == 62 else "__le", k)
+                else:
+                    nf = compare_mm(L, th, fr, b, x, "__lt" if op == 64 else "__le", k)
+                if nf is not fr:
+                    fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+                else:
+                    pc = fr.pc
+        elif op == 67:   # TESTSET
+            v = regs[b]
+            if (v is None or v is False) == k:
+                pc += 1
+            else:
+                regs[a] = v
+        elif op == 20:   # SELF
+            obj = regs[b]
+            key = c if k else regs[c]
+            regs[a + 1] = obj
+            if type(obj) is LuaTable:
+                v = obj.get(key)
+                if v is None and obj.meta is not None:
+                    fr.pc = pc
+                    nf = get_slow(L, th, fr, obj, key, a, b)
+                    if nf is not fr:
+                        fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+                    continue
+                regs[a] = v
+            elif type(obj) is str and L.string_meta is not None:
+                idx = L.string_meta.hash.get("__index")
+                if type(idx) is LuaTable:
+                    regs[a] = idx.get(key)
+                else:
+                    fr.pc = pc
+                    nf = get_slow(L, th, fr, obj, key, a, b)
+                    if nf is not fr:
+                        fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+            else:
+                fr.pc = pc
+                nf = get_slow(L, th, fr, obj, key, a, b)
+                if nf is not fr:
+                    fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+        elif op >= 35 and op <= 45:   # SUB .. SHR (register operands)
+            x = regs[b]; y = regs[c]
+            tx = type(x); ty = type(y)
+            if tx is int and ty is int and op == 35:
+                r = x - y
+                regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
+                pc += 1
+            elif (tx is int or tx is float) and (ty is int or ty is float) or op >= 41:
+                fr.pc = pc
+                r = arith_raw(op, x, y, fr)
+                if r is not None:
+                    regs[a] = r
+                    pc += 1
+        elif op >= 22 and op <= 31:   # ADDK .. BXORK (constant operand)
+            x = regs[b]
+            tx = type(x)
+            if op == 22 and tx is int and type(c) is int:
+                r = x + c
+                regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
+                pc += 1
+            elif tx is int or tx is float or op >= 29:
+                fr.pc = pc
+                r = arith_raw(op + 12, x, c, fr)
+                if r is not None:
+                    regs[a] = r
+                    pc += 1
+        elif op == 32:   # SHRI
+            x = regs[b]
+            ix = x if type(x) is int else tointeger_ns(x)
+            if ix is not None:
+                regs[a] = shift_left(ix, -c)
+                pc += 1
+        elif op == 33:   # SHLI
+            x = regs[b]
+            ix = x if type(x) is int else tointeger_ns(x)
+            if ix is not None:
+                regs[a] = shift_left(c, ix)
+                pc += 1
+        elif op == 46:   # MMBIN
+            fr.pc = pc
+            dest = code[pc - 2][1]
+            nf = arith_mm(L, th, fr, regs[a], regs[b], c, dest, a, b)
+            if nf is not fr:
+                fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+        elif op == 47 or op == 48:   # MMBINI, MMBINK
+            fr.pc = pc
+            dest = code[pc - 2][1]
+            x = regs[a]
+            if k:
+                nf = arith_mm(L, th, fr, b, x, c, dest, None, a)
+            else:
+                nf = arith_mm(L, th, fr, x, b, c, dest, a, None)
+            if nf is not fr:
+                fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+        elif op == 74:   # FORPREP
+            fr.pc = pc
+            if not for_prep(fr, a):
+                pc = b
+        elif op == 75:   # TFORPREP
+            if regs[a + 3] is not None:
+                fr.pc = pc
+                mark_tbc(L, fr, a + 3)
+            pc = b
+        elif op == 76:   # TFORCALL
+            f = regs[a]
+            fr.pc = pc
+            if type(f) is Builtin:
+                try:
+                    res = f.fn(L, regs[a + 1], regs[a + 2])
+                except ArgError as e:
+                    raise arg_error(L, fr, f, e) from None
+                place_results(fr, res, a + 4, c)
+            else:
+                nf = precall(L, th, f, (regs[a + 1], regs[a + 2]), K_CALL, a + 4, c)
+                th = L.current
+                fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc; top = fr.top
+        elif op == 77:   # TFORLOOP
+            v = regs[a + 4]
+            if v is not None:
+                regs[a + 2] = v
+                pc = b
+        elif op == 52:   # LEN
+            v = regs[b]
+            if type(v) is str:
+                regs[a] = len(v)
+            elif type(v) is LuaTable and v.meta is None:
+                regs[a] = len(v.arr) or v.length()
+            else:
+                fr.pc = pc
+                nf = length_slow(L, th, fr, v, a, b)
+                if nf is not fr:
+                    fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+        elif op == 53:   # CONCAT
+            fr.pc = pc
+            vals = regs[a:a + b]
+            if all(type(v) is str for v in vals):
+                regs[a] = "".join(vals)
+            else:
+                nf = concat(L, th, fr, a, b)
+                if nf is not fr:
+                    fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+        elif op == 19:   # NEWTABLE
+            regs[a] = LuaTable()
+            pc += 1     # skip EXTRAARG
+        elif op == 78:   # SETLIST
+            n = b if b else top - a - 1
+            set_list(fr, a, n, c)
+            if k:
+                pc += 1
+        elif op == 79:   # CLOSURE
+            regs[a] = make_closure(fr, b)
+        elif op == 80:   # VARARG
+            va = fr.varargs
+            if c == 0:
+                n = len(va)
+                regs[a:a + n] = va
+                top = a + n
+            else:
+                n = c - 1
+                nv = len(va)
+                for j in range(n):
+                    regs[a + j] = va[j] if j < nv else None
+        elif op == 81:   # VARARGPREP
+            pass
+        elif op == 7:   # LOADTRUE
+            regs[a] = True
+        elif op == 5:   # LOADFALSE
+            regs[a] = False
+        elif op == 6:   # LFALSESKIP
+            regs[a] = False
+            pc += 1
+        elif op == 8:   # LOADNIL
+            for j in range(a, a + b + 1):
+                regs[j] = None
+        elif op == 2:   # LOADF
+            regs[a] = b
+        elif op == 4:   # LOADKX
+            regs[a] = b
+            pc += 1
+        elif op == 10:   # SETUPVAL
+            uv = upvals[b]
+            uv.regs[uv.idx] = regs[a]
+        elif op == 51:   # NOT
+            v = regs[b]
+            regs[a] = v is None or v is False
+        elif op == 49 or op == 50:   # UNM, BNOT
+            v = regs[b]
+            if op == 49 and type(v) is int:
+                regs[a] = -v if v != MININTEGER else v
+            elif op == 49 and type(v) is float:
+                regs[a] = -v
+            else:
+                fr.pc = pc
+                nf = unary_slow(L, th, fr, op, v, a, b)
+                if nf is not fr:
+                    fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
+        elif op == 54:   # CLOSE
+            fr.pc = pc
+            if fr.tbc:
+                close_tbc(L, fr, a)
+            if fr.open_upvals:
+                close_upvals(fr, a)
+        elif op == 55:   # TBC
+            fr.pc = pc
+            mark_tbc(L, fr, a)
+        elif op == 69:   # TAILCALL
+            f = regs[a]
+            nargs = b - 1 if b else top - a - 1
+            args = regs[a + 1:a + 1 + nargs]
+            fr.pc = pc
+            if type(f) is LuaFunction:
+                if fr.open_upvals:
+                    close_upvals(fr, 0)
+                th.frames.pop()
+                th.nslots -= fr.proto.maxstacksize + 1
+                nf = push_lua(L, th, f, args, fr.kind, fr.ret_a, fr.nresults)
+                nf.aux, nf.handler, nf.tailcall = fr.aux, fr.handler, True
+                fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = 0
+                continue
+            # Anything else is called normally; the 'RETURN A 0' that the compiler
+            # always emits after TAILCALL returns its results.
+            nf = precall(L, th, f, args, K_CALL, a, -1)
+            th = L.current
+            fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc; top = fr.top
+        elif op == 82:   # EXTRAARG
+            pass
+        else:
+            raise LuaError(f"internal error: bad opcode {op}")
