@@ -19,7 +19,7 @@ import lupa.lua54
 from pylua.errors import ArgError, LuaError
 from pylua.lauxlib import type_name
 from pylua.number import tostr
-from pylua.objects import Builtin
+from pylua.objects import Builtin, LuaFunction
 from pylua.table import LuaTable
 
 LUA = lupa.lua54.LuaRuntime(encoding=None, unpack_returned_tuples=True)
@@ -30,15 +30,17 @@ _lua_proxy = LUA.eval("""function(get, set, len)
                              __len = len and function() return len() end})
 end""")
 _lua_rawequal = LUA.eval("rawequal")
+_lua_function = LUA.eval("function(f) return function(...) return f(...) end end")
 _LuaTableType = type(LUA.table())
 
 
 class Tab:
-    """A plain table: positional items go to 1..n, keyword items to string keys."""
+    """A plain table: positional items go to 1..n, keyword items to string keys,
+    ``_keys`` to any other keys."""
 
-    def __init__(self, *items: Any, **fields: Any) -> None:
+    def __init__(self, *items: Any, _keys: Optional[dict] = None, **fields: Any) -> None:
         self.items = list(items)
-        self.fields = fields
+        self.fields = dict(_keys or {}, **fields)
 
 
 class Proxy:
@@ -83,8 +85,10 @@ def canon(v: Any, seen: Optional[dict] = None) -> Any:
             items.append((canon(k), canon(e[1], seen)))
     elif t is _LuaTableType:
         items = [(canon(k), canon(x, seen)) for k, x in v.items()]
+    elif t is Builtin or t is LuaFunction or callable(v):
+        return ("function",)
     else:
-        return ("function",) if callable(v) else ("other", t.__name__)
+        return ("other", t.__name__)
     return ("table", sorted(items, key=repr))
 
 
@@ -234,7 +238,7 @@ class _World:
         def native(*args: Any) -> Any:
             r = fn(*(self._from_native(a) for a in args))
             return self.convert(r)
-        return native if self.lua else Builtin(lambda L, *a: (native(*a),), "callback")
+        return _lua_function(native) if self.lua else Builtin(lambda L, *a: (native(*a),), "callback")
 
     def _proxy(self, spec: Proxy) -> Any:
         store = {i: self.convert(x) for i, x in enumerate(spec.items, 1) if x is not None}
