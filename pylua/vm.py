@@ -449,6 +449,20 @@ def deliver(L, th: LuaThread, fr: Frame, res) -> Optional[Frame]:
     return caller
 
 
+def call_builtin(L, caller: Frame, f: Builtin, args):
+    """Run a host function called from ``caller``; errors learn who raised them."""
+    try:
+        return f.fn(L, *args)
+    except ArgError as e:
+        err = arg_error(L, caller, f, e)
+        err.cfunc = f
+        raise err from None
+    except LuaError as e:
+        if e.cfunc is None and e.traceback is None:
+            e.cfunc = f
+        raise
+
+
 def precall(L, th: LuaThread, f: Any, args, kind: int, ret_a: int, nresults: int,
             aux: Any = None) -> Frame:
     """Call ``f`` from the top frame of ``th`` with the given continuation (``aux`` is
@@ -462,10 +476,7 @@ def precall(L, th: LuaThread, f: Any, args, kind: int, ret_a: int, nresults: int
             return fr
         if tf is Builtin:
             caller = th.frames[-1]
-            try:
-                res = f.fn(L, *args)
-            except ArgError as e:
-                raise arg_error(L, caller, f, e) from None
+            res = call_builtin(L, caller, f, args)
             if kind == K_CALL:
                 place_results(caller, res, ret_a, nresults)
                 return caller
@@ -1051,16 +1062,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = 0
                 continue
             if type(f) is Builtin:
-                try:
-                    res = f.fn(L, *args)
-                except ArgError as e:
-                    err = arg_error(L, fr, f, e)
-                    err.cfunc = f
-                    raise err from None
-                except LuaError as e:
-                    if e.cfunc is None and e.traceback is None:
-                        e.cfunc = f
-                    raise
+                res = call_builtin(L, fr, f, args)
                 want = c - 1
                 if want == 1:
                     regs[a] = res[0] if res else None
@@ -1411,11 +1413,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
             f = regs[a]
             fr.pc = pc
             if type(f) is Builtin:
-                try:
-                    res = f.fn(L, regs[a + 1], regs[a + 2])
-                except ArgError as e:
-                    raise arg_error(L, fr, f, e) from None
-                place_results(fr, res, a + 4, c)
+                place_results(fr, call_builtin(L, fr, f, (regs[a + 1], regs[a + 2])), a + 4, c)
             else:
                 nf = precall(L, th, f, (regs[a + 1], regs[a + 2]), K_CALL, a + 4, c)
                 th = L.current
