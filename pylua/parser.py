@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from importlib import resources
 from pathlib import Path
+from itertools import chain
 from typing import List, Optional
 
 import lark
@@ -19,7 +20,7 @@ from lark.lexer import Lexer as LarkLexer
 
 from . import ast
 from .errors import LuaSyntaxError, chunkid
-from .lexer import Lexer
+from .lexer import Lexer, Token
 from . import syntaxcheck
 
 # Lua's binary operator priorities (lparser.c ``priority``): (left, right)
@@ -150,7 +151,7 @@ class Builder:
         return ast.If(tests, test_lines, orelse, c[0].line)
 
     def numfor(self, c):
-        step = c[7] if len(c) == 12 else None
+        step = c[7] if len(c) == 11 else None
         do, stats, end = c[-3], c[-2], c[-1]
         return ast.NumericFor(c[1].value, c[3], c[5], step,
                               ast.Block(_stats(stats), do.line, end.line), c[0].line)
@@ -366,9 +367,10 @@ class LALR:
         """The statements of the chunk; raises ``Reject`` on a syntax error."""
         self.builder.varargs = []
         actions = self.actions
+        end = self.end
         states = [self.start]
         values: list = []
-        for tok in tokens:
+        for tok in chain(tokens, (_END,)):
             kind = tok.type
             while True:
                 try:
@@ -386,23 +388,11 @@ class LALR:
                     del values[-size:]
                 values.append(callback(children))
                 states.append(actions[states[-1]][origin][1])
-        end = self.end
-        while True:
-            try:
-                shift, arg = actions[states[-1]]["$END"]
-            except KeyError:
-                raise Reject from None
-            size, origin, callback = arg
-            children = values[-size:] if size else []
-            if size:
-                del states[-size:]
-                del values[-size:]
-            values.append(callback(children))
-            states.append(actions[states[-1]][origin][1])
-            if states[-1] == end:
-                return values[-1]
+                if states[-1] == end:     # the chunk, after reading $END
+                    return values[-1]
 
 
+_END = Token("$END", "", 0, 0)
 _lalr: Optional[LALR] = None
 
 
