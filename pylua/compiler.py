@@ -91,6 +91,7 @@ class Compiler:
         self.gotos: List[Labeldesc] = []   # dyd->gt
         self.labels: List[Labeldesc] = []  # dyd->label
         self.fs: Optional[FuncState] = None
+        self.nextline = 1                  # line of the token after the current statement
         self._expr_dispatch = {
             ast.Nil: self._nil, ast.TrueExpr: self._true, ast.FalseExpr: self._false,
             ast.Number: self._number, ast.String: self._string, ast.Vararg: self._vararg,
@@ -152,7 +153,7 @@ class Compiler:
 
     def adjustlocalvars(self, nvars: int) -> None:
         fs = self.fs
-        reglevel = fs.nvarstack()
+        reglevel = fs.nvarstack
         for _ in range(nvars):
             vidx = fs.nactvar
             fs.nactvar += 1
@@ -160,6 +161,7 @@ class Compiler:
             var.ridx = reglevel
             reglevel += 1
             var.pidx = self.registerlocalvar(fs, var.name)
+        fs.nvarstack = reglevel
 
     def localdebuginfo(self, fs: FuncState, vidx: int) -> Optional[LocVar]:
         vd = self.getlocalvardesc(fs, vidx)
@@ -174,6 +176,7 @@ class Compiler:
             var = self.localdebuginfo(fs, fs.nactvar)
             if var is not None:
                 var.endpc = fs.pc()
+        fs.nvarstack = self.reglevel(fs, tolevel)
 
     def const2exp(self, e: ExpDesc) -> None:
         """Turn a VCONST into the literal expression of its value."""
@@ -332,7 +335,7 @@ class Compiler:
     def jumpscopeerror(self, gt: Labeldesc) -> LuaSyntaxError:
         varname = self.getlocalvardesc(self.fs, gt.nactvar).name
         return self.semerror(f"<goto {gt.name}> at line {gt.line} jumps into the scope of "
-                             f"local '{varname}'")
+                             f"local '{varname}'", self.nextline)
 
     def solvegoto(self, g: int, label: Labeldesc) -> None:
         gt = self.gotos[g]
@@ -371,7 +374,7 @@ class Compiler:
         if last:
             lb.nactvar = fs.bl.nactvar
         if self.solvegotos(lb):
-            fs.codeABC(OP_CLOSE, fs.nvarstack(), 0, 0)
+            fs.codeABC(OP_CLOSE, fs.nvarstack, 0, 0)
             return True
         return False
 
@@ -432,7 +435,7 @@ class Compiler:
 
     def close_func(self, closeline: int) -> None:
         fs = self.fs
-        fs.ret(fs.nvarstack(), 0)
+        fs.ret(fs.nvarstack, 0)
         self.leaveblock(fs, closeline)
         fs.finish()
         self.fs = fs.prev
@@ -450,7 +453,7 @@ class Compiler:
         env.idx = 0
         env.kind = VDKREG
         env.name = "_ENV"
-        self.statlist(chunk.body.stats, False)
+        self.statlist(chunk.body.stats, chunk.body.end_line, False)
         self.close_func(chunk.body.end_line)
         return f
 
@@ -461,6 +464,7 @@ class Compiler:
         f = Proto(self.source)
         parent.f.p.append(f)
         f.linedefined = line
+        closeline = self.nextline
         fs = self.open_func(f)
         for name in func.params:
             self.new_localvar(name)
@@ -469,12 +473,12 @@ class Compiler:
         if func.is_vararg:
             self.setvararg(fs, f.numparams)
         fs.reserveregs(fs.nactvar)
-        self.statlist(func.body.stats, False)
+        self.statlist(func.body.stats, func.body.end_line, False)
         f.lastlinedefined = func.end_line
         self.lastline = func.end_line
         e.init(VRELOC, parent.codeABx(OP_CLOSURE, 0, len(parent.f.p) - 1))
         parent.exp2nextreg(e)
-        self.close_func(func.end_line)
+        self.close_func(closeline)
 
     # ------------------------------------------------------------ expressions
 
@@ -640,37 +644,43 @@ class Compiler:
 
     # ------------------------------------------------------------ statements
 
-    def statlist(self, stats: List[ast.Stat], until: bool) -> None:
-        """``until``: the list is a repeat body (a label before 'until' is not last)."""
+    def statlist(self, stats: List[ast.Stat], end_line: int, until: bool) -> None:
+        """``end_line``: line of the token closing the list; ``until``: the list is a
+        repeat body (a label before 'until' is not the last statement)."""
         i, n = 0, len(stats)
         fs = self.fs
         while i < n:
             st = stats[i]
+            # The line of the token after this statement, where Lua reports errors
+            # found once the statement is read.
+            self.nextline = stats[i + 1].line if i + 1 < n else end_line
             if type(st) is ast.Label:
-                i = self.labelstat(stats, i, until)
+                i = self.labelstat(stats, i, end_line, until)
             else:
                 self._stat_dispatch[type(st)](st)
                 i += 1
-            fs.freereg = fs.nvarstack()
+            fs.freereg = fs.nvarstack
 
-    def labelstat(self, stats: List[ast.Stat], i: int, until: bool) -> int:
+    def labelstat(self, stats: List[ast.Stat], i: int, end_line: int, until: bool) -> int:
         """Lua reads the labels that follow a label before creating it; returns the
         index of the next statement."""
         st = stats[i]
         self.lastline = st.line
         nxt = i + 1
         if nxt < len(stats) and type(stats[nxt]) is ast.Label:
-            nxt = self.labelstat(stats, nxt, until)
-        if self.findlabel(st.name) is not None:
-            old = self.findlabel(st.name)
-            raise self.semerror(f"label '{st.name}' already defined on line {old.line}")
+            nxt = self.labelstat(stats, nxt, end_line, until)
+        self.nextline = stats[nxt].line if nxt < len(stats) else end_line
+        old = self.findlabel(st.name)
+        if old is not None:
+            raise self.semerror(f"label '{st.name}' already defined on line {old.line}",
+                                self.nextline)
         self.createlabel(st.name, st.line, nxt == len(stats) and not until)
         return nxt
 
     def block(self, blk: ast.Block) -> None:
         fs = self.fs
         self.enterblock(fs, False)
-        self.statlist(blk.stats, False)
+        self.statlist(blk.stats, blk.end_line, False)
         self.leaveblock(fs)
 
     def check_conflict(self, lhs: List[ExpDesc], v: ExpDesc) -> None:
@@ -745,7 +755,7 @@ class Compiler:
             self.newlabelentry(self.gotos, st.label, line, fs.jump())
         else:
             lblevel = self.reglevel(fs, lb.nactvar)
-            if fs.nvarstack() > lblevel:
+            if fs.nvarstack > lblevel:
                 fs.codeABC(OP_CLOSE, lblevel, 0, 0)
             fs.patchlist(fs.jump(), lb.pc)
 
@@ -778,7 +788,7 @@ class Compiler:
         self.enterblock(fs, True)
         bl2 = self.enterblock(fs, False)
         self.lastline = st.body.line
-        self.statlist(st.body.stats, True)
+        self.statlist(st.body.stats, st.body.end_line, True)
         self.lastline = st.body.end_line
         condexit = self.cond(st.cond)
         self.leaveblock(fs)
@@ -885,7 +895,7 @@ class Compiler:
             fs.goiftrue(v)
             self.enterblock(fs, False)
             jf = v.f
-        self.statlist(stats, False)
+        self.statlist(stats, blk.end_line, False)
         self.leaveblock(fs)
         if has_else:
             escapelist = fs.concat(escapelist, fs.jump())
@@ -980,7 +990,7 @@ class Compiler:
     def retstat(self, st: ast.Return) -> None:
         fs = self.fs
         self.lastline = st.line
-        first = fs.nvarstack()
+        first = fs.nvarstack
         if not st.exprs:
             nret = 0
         else:

@@ -48,7 +48,8 @@ MAXREGS = 255
 LUA_MULTRET = -1
 MAXSHORTLEN = 40          # LUAI_MAXSHORTLEN: longer strings are not 'Kstr' keys
 _INVALID_INSTRUCTION = 0xFFFFFFFF
-_NIL_KEY = object()       # stands for the scanner table that keys nil in 'addk'
+_NIL_KEY = object()
+_RETURNS = frozenset((OP_RETURN, OP_RETURN0, OP_RETURN1, OP_TAILCALL))       # stands for the scanner table that keys nil in 'addk'
 
 
 def hasmultret(k: int) -> bool:
@@ -196,6 +197,7 @@ class FuncState:
         self.firstlocal = ls.nvars
         self.firstlabel = len(ls.labels)
         self.nactvar = 0
+        self.nvarstack = 0        # luaY_nvarstack, kept up to date by the parser side
         self.freereg = 0
         self.needclose = False
 
@@ -257,9 +259,6 @@ class FuncState:
 
     # ------------------------------------------------------------ registers
 
-    def nvarstack(self) -> int:
-        return self.ls.reglevel(self, self.nactvar)
-
     def checkstack(self, n: int) -> None:
         newstack = self.freereg + n
         if newstack > self.f.maxstacksize:
@@ -272,7 +271,7 @@ class FuncState:
         self.freereg += n
 
     def freereg_(self, reg: int) -> None:
-        if reg >= self.nvarstack():
+        if reg >= self.nvarstack:
             self.freereg -= 1
 
     def freeregs(self, r1: int, r2: int) -> None:
@@ -561,7 +560,7 @@ class FuncState:
         if e.k == VNONRELOC:
             if e.t == e.f:
                 return e.info
-            if e.info >= self.nvarstack():
+            if e.info >= self.nvarstack:
                 self.exp2reg(e, e.info)
                 return e.info
         self.exp2nextreg(e)
@@ -968,22 +967,21 @@ class FuncState:
     def finish(self) -> None:
         p = self.f
         code = self.code
-        for i in range(len(code)):
-            ins = code[i]
-            op = get_op(ins)
-            if op == OP_RETURN0 or op == OP_RETURN1:
-                if not (self.needclose or p.is_vararg):
-                    continue
-                ins = set_op(ins, OP_RETURN)
-                op = OP_RETURN
-            if op == OP_RETURN or op == OP_TAILCALL:
+        fixret = self.needclose or p.is_vararg
+        for i, ins in enumerate(code):
+            op = ins & 0x7F
+            if op == OP_JMP:
+                self.fixjump(i, finaltarget(code, i))
+            elif op in _RETURNS:
+                if op != OP_RETURN and op != OP_TAILCALL:   # RETURN0, RETURN1
+                    if not fixret:
+                        continue
+                    ins = set_op(ins, OP_RETURN)
                 if self.needclose:
                     ins = setarg_k(ins, 1)
                 if p.is_vararg:
                     ins = setarg_C(ins, p.numparams + 1)
                 code[i] = ins
-            elif op == OP_JMP:
-                self.fixjump(i, finaltarget(code, i))
 
 
 def finaltarget(code: list, i: int) -> int:
