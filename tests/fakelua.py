@@ -335,3 +335,43 @@ def _results(vals: list, w: _World) -> list:
 def both(lib: LuaTable, fname: str, *args: Any) -> tuple:
     """(lupa's outcome, ours) for one call."""
     return run_lua(fname, args), run_ours(lib, fname, args)
+
+
+# ------------------------------------------------------------------ whole snippets
+
+_CAPTURE_PRINT = """
+local out = ...
+print = function(...)
+    local parts = table.pack(...)
+    for i = 1, parts.n do parts[i] = tostring(parts[i]) end
+    out[#out + 1] = table.concat(parts, "\\t", 1, parts.n) .. "\\n"
+end
+io.write = function(...)
+    for i = 1, select("#", ...) do out[#out + 1] = tostring((select(i, ...))) end
+end
+"""
+
+
+def snippet_lua(src: str) -> str:
+    """What ``print`` writes when lupa's Lua 5.4.8 runs ``src`` (chunk name "snippet")."""
+    rt = lupa.lua54.LuaRuntime(encoding=None, unpack_returned_tuples=True)
+    out = rt.table()
+    rt.execute(_CAPTURE_PRINT.encode(), out)
+    ok, msg = rt.execute(b"local ok, m = pcall(assert(load(..., '=snippet'))); return ok, m",
+                         src.encode("latin-1"))
+    text = b"".join(out.values()).decode("latin-1")
+    return text if ok else text + "error: " + msg.decode("latin-1")
+
+
+def snippet_ours(src: str) -> str:
+    """The same with pylua's own state and compiler."""
+    import io
+    from pylua.state import LuaState
+    stdout = io.BytesIO()
+    L = LuaState(stdout=stdout)
+    try:
+        L.call(L.load(src, "=snippet"))
+        err = ""
+    except LuaError as e:
+        err = "error: " + str(e)
+    return stdout.getvalue().decode("latin-1") + err

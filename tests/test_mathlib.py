@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from fakelua import LUA, FakeState, Tab, both, canon, invoke
+from fakelua import LUA, FakeState, Tab, both, canon, invoke, snippet_lua, snippet_ours
 from pylua.lib import mathlib
 
 MATH = mathlib.open(FakeState())
@@ -169,3 +169,35 @@ def test_random_floats_are_in_unit_interval():
     values = [invoke(L, lib.get_str("random"), ())[0] for _ in range(2000)]
     assert all(type(v) is float and 0 <= v < 1 for v in values)
     assert 0.4 < sum(values) / len(values) < 0.6
+
+
+# ------------------------------------------------------------------ through the VM
+
+SNIPPETS = [
+    """math.randomseed(42); print(math.random(1, 100), math.random(), math.random(0))
+       print(math.randomseed(7, 9)); local s = 0
+       for i = 1, 1000 do s = s + math.random(6) end; print(s, math.random(-5, 5))""",
+    """print(math.floor(3.7), math.ceil(-3.2), math.floor(-0.0), math.ceil(1e100), math.floor(2^62))
+       print(math.abs(math.mininteger), math.abs(-0.0), math.abs("-3"), math.fmod(-7, 3), math.fmod(7, -3.5))
+       print(math.modf(-3.5), math.modf(5), math.modf(math.huge), math.modf(-0.0))""",
+    """print(math.max(1, 2.5, -1), math.min(3, 1.0, 1), math.max("a", "b"), math.type(2^31))
+       print(math.tointeger("8"), math.tointeger(2^53), math.tointeger(0.5), math.ult(1, -1))
+       print(math.log(8, 2), math.log(1000, 10), math.log(27, 3), math.exp(1), math.sqrt(2))
+       print(math.sin(1), math.cos(1), math.tan(1), math.asin(0.5), math.acos(0.5), math.atan(1, -1))
+       print(math.deg(1), math.rad(90), math.pi, math.huge, -math.huge, math.sqrt(-1), 0/0)""",
+    """print(pcall(function() return math.fmod(1, 0) end))
+       print(pcall(function() return math.random(3, 1) end))
+       print(pcall(function() return math.random(1, 2, 3) end))
+       print(pcall(function() return math.floor({}) end))
+       print(pcall(function() return math.max() end))
+       print(pcall(function() return math.min(1, {}) end))
+       print(pcall(function() return math.tointeger() end))""",
+    """local mt = {__lt = function(a, b) return a.v < b.v end}
+       local a, b = setmetatable({v = 1}, mt), setmetatable({v = 2}, mt)
+       print(math.max(a, b).v, math.min(a, b).v)""",
+]
+
+
+@pytest.mark.parametrize("src", SNIPPETS, ids=range(len(SNIPPETS)))
+def test_snippets_through_the_vm(src):
+    assert snippet_ours(src) == snippet_lua(src)

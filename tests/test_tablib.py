@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from fakelua import FakeState, Proxy, Tab, canon, invoke, run_lua, run_ours
+from fakelua import FakeState, Proxy, Tab, canon, invoke, run_lua, run_ours, snippet_lua, snippet_ours
 from pylua.lib import tablib
 from pylua.table import LuaTable
 
@@ -290,3 +290,51 @@ def test_insert_at_end_is_fast_on_plain_tables():
     invoke(L, insert, (t, 1, "first"))
     assert time.perf_counter() - start < 2.0
     assert t.length() == 100001 and t.get_int(1) == "first" and t.get_int(100001) == 99999
+
+
+# ------------------------------------------------------------------ through the VM
+
+SNIPPETS = [
+    """local t = {5, 2, 8, 1, 9, 3}
+       table.sort(t); print(table.concat(t, ","))
+       table.sort(t, function(a, b) return a > b end); print(table.concat(t, ","))
+       table.insert(t, 1, 0); table.insert(t, 100); print(table.concat(t, " "), #t)
+       print(table.remove(t), table.remove(t, 1), #t, table.remove({}), table.remove({}, 0))
+       print(table.unpack(table.move({1, 2, 3}, 1, 3, 2)))
+       local p = table.pack(1, nil, 3); print(p.n, p[1], p[2], p[3], select("#", table.unpack(p, 1, p.n)))""",
+    """local people = {}
+       for i, n in ipairs({"eve", "bob", "amy", "dan", "cat", "bob"}) do people[i] = {name = n, age = (i * 7) % 5} end
+       table.sort(people, function(a, b) if a.age ~= b.age then return a.age < b.age end return a.name < b.name end)
+       for _, p in ipairs(people) do io.write(p.name, p.age, " ") end print()
+       local calls = 0
+       local t = {} for i = 1, 200 do t[i] = (i * 37) % 101 end
+       table.sort(t, function(a, b) calls = calls + 1 return a < b end)
+       print(calls, t[1], t[100], t[200])""",
+    """local log = {}
+       local store = {10, 20, 30}
+       local p = setmetatable({}, {
+         __index = function(_, k) log[#log + 1] = "get" .. k return store[k] end,
+         __newindex = function(_, k, v) log[#log + 1] = "set" .. k .. "=" .. tostring(v) store[k] = v end,
+         __len = function() return #store end})
+       table.insert(p, 1, 5); table.remove(p, 2); print(table.concat(p, ","), table.unpack(p))
+       table.sort(p); print(table.concat(log, " "))""",
+    """print(pcall(function() table.insert({}, 5, 1) end))
+       print(pcall(function() table.insert({}, 1, 2, 3) end))
+       print(pcall(function() table.sort({3, 1, 2}, function() return true end) end))
+       print(pcall(function() table.sort({3, "x", 2}) end))
+       print(pcall(function() return table.concat({1, {}, 3}) end))
+       print(pcall(function() return table.unpack({}, 1, 1e8) end))
+       print(pcall(function() return table.move({}, 1, math.maxinteger, 2) end))
+       print(pcall(function() return table.insert(nil, 1) end))""",
+    """local t = setmetatable({}, {__index = function(_, k) return k * 10 end, __len = function() return 3 end})
+       print(table.concat(t, ","), table.unpack(t))
+       local big = {} for i = 1, 300 do big[i] = 301 - i end
+       table.sort(big); print(big[1], big[150], big[300])
+       local floats = {3.5, 1, 2.0, -0.0, 0, 1.0}
+       table.sort(floats); print(table.concat(floats, " "))""",
+]
+
+
+@pytest.mark.parametrize("src", SNIPPETS, ids=range(len(SNIPPETS)))
+def test_snippets_through_the_vm(src):
+    assert snippet_ours(src) == snippet_lua(src)

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from fakelua import LUA, FakeState, Tab, canon, invoke, run_lua, run_ours
+from fakelua import LUA, FakeState, Tab, canon, invoke, run_lua, run_ours, snippet_lua, snippet_ours
 from pylua.lib import utf8lib
 
 UTF8 = utf8lib.open(FakeState())
@@ -159,3 +159,29 @@ def test_encode_round_trips_through_decode():
         assert utf8lib.decode(s, 0, strict=False) == (code, len(s))
         assert canon(invoke(FakeState(), UTF8.get_str("char"), (code,))[0]) == \
             LUA.eval("utf8.char(%d)" % code).decode("latin-1")
+
+
+# ------------------------------------------------------------------ through the VM
+
+SNIPPETS = [
+    """print(utf8.char(72, 233, 8364, 128512), utf8.len("h\\xC3\\xA9llo"), utf8.len("\\xff"))
+       for p, c in utf8.codes("h\\xC3\\xA9!") do io.write(p, ":", c, " ") end print()
+       print(utf8.codepoint("h\\xC3\\xA9!", 1, -1))
+       print(utf8.offset("h\\xC3\\xA9!", 3), utf8.offset("h\\xC3\\xA9!", -1), utf8.offset("abc", 5))
+       print(#utf8.charpattern, utf8.len("\\u{7FFFFFFF}", 1, -1, true), utf8.len("\\u{D800}"))""",
+    """print(pcall(function() return utf8.offset("h\\xC3\\xA9!", 1, 3) end))
+       print(pcall(function() return utf8.codepoint("\\xff") end))
+       print(pcall(function() for p, c in utf8.codes("ab\\xff") do io.write(c, " ") end end))
+       print(pcall(function() for p, c in utf8.codes("\\x80") do end end))
+       print(pcall(function() return utf8.char(-1) end))
+       print(pcall(function() return utf8.len("abc", 5) end))
+       print(pcall(function() return utf8.codepoint("abc", 0) end))""",
+    """local n = 0
+       for ch in string.gmatch("h\\xC3\\xA9llo \\xE2\\x82\\xAC", utf8.charpattern) do n = n + 1 end
+       print(n)""",
+]
+
+
+@pytest.mark.parametrize("src", SNIPPETS, ids=range(len(SNIPPETS)))
+def test_snippets_through_the_vm(src):
+    assert snippet_ours(src) == snippet_lua(src)
