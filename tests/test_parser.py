@@ -404,3 +404,47 @@ def test_deep_valid_nesting_builds_an_ast():
     while type(e) is ast.Paren:
         e, depth = e.expr, depth + 1
     assert depth == 150 and e.value == 1
+
+
+def render(e) -> str:
+    """Lua source for an expression with every operation parenthesised."""
+    t = type(e)
+    if t is ast.BinOp:
+        return f"({render(e.left)} {e.op} {render(e.right)})"
+    if t is ast.UnOp:
+        return f"({e.op} {render(e.operand)})"
+    if t is ast.Paren:
+        return f"({render(e.expr)})"
+    if t is ast.Number:
+        return repr(e.value)
+    if t is ast.String:
+        return repr(e.value)
+    if t is ast.TrueExpr:
+        return "true"
+    if t is ast.FalseExpr:
+        return "false"
+    raise AssertionError(t)
+
+
+def test_random_expressions_evaluate_like_lua():
+    """Lua evaluates each random expression and our parse of it, parenthesised by
+    our AST, to the same value: precedence and associativity agree everywhere."""
+    import random
+    rng = random.Random(54)
+    binops = ["or", "and", "<", "<=", "==", "~=", "|", "~", "&", "<<", ">>", "..",
+              "+", "-", "*", "//", "%", "^"]
+    unops = ["- ", "not ", "~", "#"]
+
+    def gen(depth: int) -> str:
+        if depth == 0 or rng.random() < 0.2:
+            return rng.choice(["1", "2", "3", "7", "true", "false", "(5)", "'ab'"])
+        if rng.random() < 0.2:
+            return rng.choice(unops) + gen(depth - 1)
+        return f"{gen(depth - 1)} {rng.choice(binops)} {gen(depth - 1)}"
+
+    evaluate = _lua.eval("function(s) local f = load('return ' .. s, '=e') "
+                         "local ok, v = pcall(f) return tostring(ok) .. tostring(v) end")
+    for _ in range(400):
+        src = gen(4)
+        ours = render(expr(src))
+        assert evaluate(src.encode()) == evaluate(ours.encode()), src
