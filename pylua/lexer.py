@@ -153,7 +153,7 @@ def token_text(tok: Token, source: str) -> str:
     if t == "$END":
         return "<eof>"
     if t == "NAME":
-        return f"'{tok.value}'"
+        return quoted(tok.value)
     if t == "NUMBER":
         return f"'{_NUMERAL_RE.match(source, tok.start_pos).group()}'"
     if t == "STRING":
@@ -161,11 +161,16 @@ def token_text(tok: Token, source: str) -> str:
         delim = source[start]
         if delim == "[":
             level = source[start + 1:source.index("[", start + 1)]
-            return f"'[{level}[{tok.value}]{level}]'"
-        return f"'{delim}{tok.value}{delim}'"
+            return quoted(f"[{level}[{tok.value}]{level}]")
+        return quoted(delim + tok.value + delim)
     if t == "OTHER":
         return printable_char(tok.value)
     return f"'{tok.value}'"
+
+
+def quoted(text: str) -> str:
+    """A token's text in a message; Lua formats it as a C string, so a NUL ends it."""
+    return "'" + text.split("\0", 1)[0] + "'"
 
 
 def printable_char(c: str) -> str:
@@ -291,7 +296,7 @@ class Lexer:
 
         def fail(msg: str, upto: int) -> LuaSyntaxError:
             # esccheck: the message shows the string read so far, up to ``upto``
-            return self.error(msg, f"'{delim}{''.join(buf)}{source[esc:upto]}'")
+            return self.error(msg, quoted(delim + "".join(buf) + source[esc:upto]))
 
         while True:
             if i >= end:
@@ -300,7 +305,7 @@ class Lexer:
             if c == delim:
                 return i + 1, "".join(buf)
             if c in "\r\n":
-                raise self.error("unfinished string", f"'{delim}{''.join(buf)}'")
+                raise self.error("unfinished string", quoted(delim + "".join(buf)))
             if c != "\\":
                 j = i + 1
                 while j < end and source[j] not in ("\\", "\r", "\n", delim):

@@ -89,7 +89,10 @@ class Checker:
 
     # ------------------------------------------------------------ errors
     def syntax_error(self, msg: str) -> LuaSyntaxError:
-        near = token_text(self.tok, self.source)
+        tok = self.tok
+        if tok.type == "OTHER" and tok.value == "\0":
+            return self.sem_error(msg)      # token 0 means "no token" to lexerror
+        near = token_text(tok, self.source)
         return LuaSyntaxError(f"{self.chunk}:{self.line}: {msg} near {near}")
 
     def sem_error(self, msg: str) -> LuaSyntaxError:

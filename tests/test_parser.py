@@ -335,6 +335,8 @@ BROKEN = [
     '"\\u{12"', '"\\z  \n  x', '"\\', "x = [[\n\nabc", "--[==[\n\n\nx]=]",
     "x = '\\u{7FFFFFFF}' y", 'x = "\\300" .. 1 + +', 'x = = "\\q', "x = 'a\r'",
     "x = 1 + 'esc\\\r\n", "x = 'tab\there' 'next'", "y = [[\r\n\r\n]] z",
+    # Lua shows token texts as C strings: a NUL ends them; a NUL token shows no text
+    "\0", 'x = "a\0b" = y', 'x = "a\0b\\q"', 'x = "a\0b', "x = [[a\0b]] = y",
     # a syntax error before a lexical one wins, and the other way round
     "x = = 3x", "x = 3x = =", "f(1 2 '\\q')", "f('\\q' 1 2)",
 ]
