@@ -13,6 +13,7 @@ import os
 from importlib import resources
 from pathlib import Path
 from itertools import chain
+from operator import itemgetter
 from typing import List, Optional
 
 import lark
@@ -341,17 +342,16 @@ def _cache_file():
 
 
 class LALR:
-    """Lark's LALR(1) tables for ``grammar/lua.lark`` and its callbacks (our
-    ``Builder`` methods behind Lark's child filtering), driven by a loop of our own:
-    Lark's generic ``feed_token`` hashes Lark ``Token``/``Rule`` objects in Python code
-    on every step, which made it the bulk of the parse time."""
+    """Lark's LALR(1) tables for ``grammar/lua.lark``, driven by a loop of our own
+    that calls ``Builder`` directly: Lark's generic ``feed_token`` and tree-builder
+    wrappers hash Lark ``Token``/``Rule`` objects and copy children lists in Python
+    code on every step, which made them the bulk of the parse time."""
 
     def __init__(self) -> None:
         self.builder = Builder()
         frontend = lark.Lark(_grammar_text(), parser="lalr", lexer=_TokenStream,
-                             start="chunk", transformer=self.builder, cache=_cache_file())
-        inner = frontend.parser.parser.parser       # lark's LALR _Parser
-        table, callbacks = inner.parse_table, inner.callbacks
+                             start="chunk", cache=_cache_file())
+        table = frontend.parser.parser.parser.parse_table
         self.start = table.start_states["chunk"]
         self.end = table.end_states["chunk"]
         # actions[state][symbol]: (True, next state) to shift (or go to, after a
@@ -360,8 +360,36 @@ class LALR:
         for state, row in table.states.items():
             self.actions[state] = {
                 str(sym): (True, arg) if action.name == "Shift" else
-                (False, (len(arg.expansion), str(arg.origin.name), callbacks[arg]))
+                (False, (len(arg.expansion), str(arg.origin.name), self.callback(arg)))
                 for sym, (action, arg) in row.items()}
+
+    def callback(self, rule):
+        """What reducing by ``rule`` makes of its children: a ``Builder`` method named
+        after the rule (or its alias), the only child for a ``?rule`` of one symbol, or
+        the children themselves for the helper rules Lark makes for ``x*`` (their
+        names start with ``_``), which the parent rule splices into its own."""
+        name = str(rule.alias or rule.origin.name)
+        if name.startswith("_"):
+            method = list
+        elif rule.options.expand1 and not rule.alias and len(rule.expansion) == 1:
+            return itemgetter(0)
+        else:
+            method = getattr(self.builder, name)
+        spliced = [i for i, sym in enumerate(rule.expansion)
+                   if not sym.is_term and sym.name.startswith("_")]
+        if not spliced:
+            return method
+        first = spliced[0]   # helpers come first (left recursion) or alone in a group
+
+        def splice(children: list):
+            flat = children[:first]
+            for i in range(first, len(children)):
+                if i in spliced:
+                    flat.extend(children[i])
+                else:
+                    flat.append(children[i])
+            return method(flat)
+        return splice
 
     def run(self, tokens) -> list:
         """The statements of the chunk; raises ``Reject`` on a syntax error."""
