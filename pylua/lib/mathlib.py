@@ -7,8 +7,7 @@ from typing import Callable
 
 from ..errors import ArgError
 from ..lauxlib import check_any, check_integer, check_number, opt_integer, opt_number
-from ..number import (MAXINTEGER, MININTEGER, NEG_NAN, div_float, float_to_int,
-                      fmod, tointeger, wrap)
+from ..number import MAXINTEGER, MININTEGER, NEG_NAN, div_float, fmod, tointeger, wrap
 from ..objects import Builtin
 from ..table import LuaTable
 
@@ -49,28 +48,17 @@ _log2 = _log_family(math.log2)
 _log10 = _log_family(math.log10)
 
 
-def _rounding_fn(fn: Callable[[float], int]) -> Callable[[float], float]:
-    """C's floor/ceil: infinities and NaN pass through, zeros keep their sign."""
-    def c_fn(x: float) -> float:
-        if x != x or x in (math.inf, -math.inf):
-            return x
-        r = float(fn(x))
-        return r if r != 0 else math.copysign(0.0, x)
-    return c_fn
-
-
-_floor = _rounding_fn(math.floor)
-_ceil = _rounding_fn(math.ceil)
-
-
-def _number_to_int(d: float):
-    """``pushnumint``: the integer if the float fits one, else the float itself."""
-    i = float_to_int(d)
-    return d if i is None else i
+def _c_round(fn: Callable[[float], int], x: float):
+    """C's floor/ceil of ``x`` as ``pushnumint`` leaves it: an integer when it fits."""
+    if x != x or x in (math.inf, -math.inf):
+        return x
+    r = fn(x)
+    return r if MININTEGER <= r <= MAXINTEGER else float(r)
 
 
 def _float_arg(args: tuple, n: int) -> float:
-    return float(check_number(args, n))
+    v = args[n - 1] if n <= len(args) else None
+    return v if type(v) is float else float(check_number(args, n))
 
 
 # ------------------------------------------------------------------ functions
@@ -103,12 +91,12 @@ def math_tointeger(L, *args):
     return (i,)
 
 
-def _rounding(fn: Callable[[float], float]) -> Callable:
+def _rounding(fn: Callable[[float], int]) -> Callable:
     def lua_fn(L, *args):
         v = args[0] if args else None
-        if type(v) is int:
+        if type(v) is int:   # an integer is its own floor and ceiling
             return (v,)
-        return (_number_to_int(fn(_float_arg(args, 1))),)
+        return (_c_round(fn, _float_arg(args, 1)),)
     return lua_fn
 
 
@@ -130,8 +118,8 @@ def math_modf(L, *args):
     if type(v) is int:
         return (v, 0.0)
     n = _float_arg(args, 1)
-    ip = _ceil(n) if n < 0 else _floor(n)
-    return (_number_to_int(ip), 0.0 if n == ip else n - ip)
+    ip = _c_round(math.ceil if n < 0 else math.floor, n)   # rounds towards zero
+    return (ip, 0.0 if n == ip else n - ip)
 
 
 def math_ult(L, *args):
@@ -278,12 +266,12 @@ def open(L) -> LuaTable:
         "acos": _unary(_acos),
         "asin": _unary(_asin),
         "atan": math_atan,
-        "ceil": _rounding(_ceil),
+        "ceil": _rounding(math.ceil),
         "cos": _unary(_cos),
         "deg": math_deg,
         "exp": _unary(_exp),
         "tointeger": math_tointeger,
-        "floor": _rounding(_floor),
+        "floor": _rounding(math.floor),
         "fmod": math_fmod,
         "ult": math_ult,
         "log": math_log,

@@ -79,9 +79,12 @@ def _opt_arg(args: tuple, n: int) -> Any:
 # ------------------------------------------------------------------ insert / remove / move
 
 def tinsert(L, *args):
-    e = wrap(_getn(L, args, TAB_RW) + 1)   # first empty element
-    t = args[0]
     nargs = len(args)
+    t = args[0] if nargs else None
+    if nargs == 2 and type(t) is LuaTable and t.meta is None:   # the common case: append
+        t.set_int(t.length() + 1, args[1])
+        return ()
+    e = wrap(_getn(L, args, TAB_RW) + 1)   # first empty element
     if nargs == 2:
         pos, value = e, args[1]
     elif nargs == 3:
