@@ -13,7 +13,7 @@ import time
 from typing import Any, Callable
 
 from ..errors import ArgError
-from ..lauxlib import (check_function, check_integer, opt_integer, opt_string, to_boolean,
+from ..lauxlib import (arg, check_function, check_integer, opt_integer, opt_string, to_boolean,
                        type_error, type_name)
 from ..number import MAXINTEGER, tointeger, tostr, wrap
 from ..objects import Builtin
@@ -72,10 +72,6 @@ def accessors(L, t: Any) -> tuple:
     return (lambda i: L.index(t, i)), (lambda i, v: L.setindex(t, i, v))
 
 
-def _opt_arg(args: tuple, n: int) -> Any:
-    return args[n - 1] if n <= len(args) else None
-
-
 # ------------------------------------------------------------------ insert / remove / move
 
 def tinsert(L, *args):
@@ -129,7 +125,7 @@ def tmove(L, *args):
     f = check_integer(args, 2)
     e = check_integer(args, 3)
     t = check_integer(args, 4)
-    tt = 5 if _opt_arg(args, 5) is not None else 1   # destination argument
+    tt = 5 if arg(args, 5) is not None else 1   # destination argument
     src = check_tab(L, args, 1, TAB_R)
     dst = check_tab(L, args, tt, TAB_W)
     if e >= f:
@@ -189,7 +185,7 @@ def tpack(L, *args):
 
 
 def tunpack(L, *args):
-    t = _opt_arg(args, 1)
+    t = arg(args, 1)
     i = opt_integer(args, 2, 1)
     e = opt_integer(args, 3, None)
     if e is None:
@@ -326,7 +322,7 @@ def tsort(L, *args):
     if n > 1:
         if n >= INT_MAX:
             raise ArgError(1, "array too big")
-        cmp = _opt_arg(args, 2)
+        cmp = arg(args, 2)
         if cmp is not None:
             check_function(args, 2)
         t = args[0]

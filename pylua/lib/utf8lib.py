@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..errors import ArgError
-from ..lauxlib import check_integer, check_string, opt_integer, to_boolean
+from ..lauxlib import arg, check_integer, check_string, opt_integer, to_boolean
 from ..lexer import utf8esc as encode   # luaO_utf8esc, shared with \u{...} escapes
 from ..number import tointeger
 from ..objects import Builtin
@@ -70,7 +70,7 @@ def utf8_len(L, *args):
     n = len(s)
     posi = posrelat(opt_integer(args, 2, 1), n)
     posj = posrelat(opt_integer(args, 3, -1), n)
-    strict = not to_boolean(args[3] if len(args) > 3 else None)
+    strict = not to_boolean(arg(args, 4))
     if not (1 <= posi and posi - 1 <= n):
         raise ArgError(2, "initial position out of bounds")
     posi -= 1
@@ -92,7 +92,7 @@ def utf8_codepoint(L, *args):
     n = len(s)
     posi = posrelat(opt_integer(args, 2, 1), n)
     pose = posrelat(opt_integer(args, 3, posi), n)
-    strict = not to_boolean(args[3] if len(args) > 3 else None)
+    strict = not to_boolean(arg(args, 4))
     if not posi >= 1:
         raise ArgError(2, "out of bounds")
     if not pose <= n:
@@ -159,8 +159,7 @@ def _iterator(strict: bool):
     def iter_aux(L, *args):
         s = check_string(args, 1)
         length = len(s)
-        i = tointeger(args[1]) if len(args) > 1 else None
-        i = (i or 0) & _MASK64
+        i = (tointeger(arg(args, 2)) or 0) & _MASK64   # lua_tointeger: 0 if not a number
         if i < length:
             while _iscont(s, i):   # skip the rest of the current character
                 i += 1
@@ -178,7 +177,7 @@ _ITER_LAX = Builtin(_iterator(False), "for iterator")
 
 
 def utf8_codes(L, *args):
-    lax = to_boolean(args[1] if len(args) > 1 else None)
+    lax = to_boolean(arg(args, 2))
     s = check_string(args, 1)
     if _iscont(s, 0):
         raise ArgError(1, MSG_INVALID)
