@@ -338,3 +338,23 @@ SNIPPETS = [
 @pytest.mark.parametrize("src", SNIPPETS, ids=range(len(SNIPPETS)))
 def test_snippets_through_the_vm(src):
     assert snippet_ours(src) == snippet_lua(src)
+
+
+def test_random_calls_against_lua():
+    rnd = random.Random(2024)
+    small = [-2, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, MAXI, MINI, 2.0, 2.5, "3", None]
+
+    def container():
+        items = [rnd.choice([1, 2, "a", "b", 3.5]) for _ in range(rnd.randint(0, 6))]
+        return Proxy(*items) if rnd.random() < 0.3 else Tab(*items)
+
+    for _ in range(400):
+        fname = rnd.choice(["insert", "remove", "move", "concat", "unpack"])
+        t = container()
+        nargs = rnd.randint(0, 3 if fname != "move" else 5)
+        args = [rnd.choice(small) for _ in range(nargs)]
+        if fname == "move" and nargs == 4 and rnd.random() < 0.5:
+            args[3] = rnd.choice([t, container()])
+        if fname == "concat" and args:
+            args[0] = rnd.choice([",", "", None, 1])
+        same("table." + fname, t, *args)
