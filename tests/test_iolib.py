@@ -1,9 +1,10 @@
 """Differential tests of the io library against the lua5.4 oracle.
 
-A test is a list of *steps*; ``run_both`` turns them into a Lua script for lua5.4
-and replays them on pylua's library functions through a small fake state, in two
-fresh directories holding the same files, then compares everything written to
-stdout (each step prints its results, so library output and results interleave).
+A test is a list of *steps*; ``run_both`` turns them into a Lua script that it runs
+under lua5.4 and under pylua, and also replays them on the library functions alone
+through a small fake state, each in a fresh directory holding the same files, then
+compares everything written to stdout and stderr and the files left behind (each
+step prints its results, so library output and results interleave).
 Every call goes through ``pcall``, so errors raised with ``luaL_error`` carry no
 position and a bad argument names the function as Lua finds it (``'io.read'``,
 ``'?'`` for methods reached through a file).
@@ -242,24 +243,26 @@ def run_py(steps: list, stdin: bytes) -> tuple:
 
 def run_both(steps: list, tmp_path: Any, files: Optional[dict] = None,
              stdin: bytes = b"", env: Optional[dict] = None) -> list:
-    """Run steps under lua5.4 and pylua, each in its own copy of ``files`` and with
-    the extra environment variables ``env``; return for each (stdout, stderr,
+    """Run steps as a script under lua5.4, replayed on the library through the
+    fake state, and as a script under pylua, each in its own copy of ``files`` and
+    with the extra environment variables ``env``; return for each (stdout, stderr,
     final directory contents)."""
     outputs = []
-    for side in ("lua", "py"):
+    script = lua_script(steps)
+    for side in ("lua5.4", "replay", "pylua"):
         d = tmp_path / side
         d.mkdir()
         for name, content in (files or {}).items():
             (d / name).write_bytes(content)
         (tmp_path / "in.dat").write_bytes(stdin)
         with chdir(d), environment(env or {}):
-            if side == "lua":
-                with open(tmp_path / "in.dat", "rb") as fin:
-                    proc = subprocess.run(["lua5.4", "-e", lua_script(steps)], stdin=fin,
-                                          capture_output=True, timeout=30)
-                out = (proc.stdout, proc.stderr)
-            else:
+            if side == "replay":
                 out = run_py(steps, stdin)
+            else:
+                with open(tmp_path / "in.dat", "rb") as fin:
+                    proc = subprocess.run([side, "-e", script], stdin=fin,
+                                          capture_output=True, timeout=60)
+                out = (proc.stdout, proc.stderr)
         outputs.append(out + (dir_contents(d),))
     return outputs
 
@@ -297,11 +300,13 @@ def dir_contents(d: Any) -> dict:
 
 def check(steps: list, tmp_path: Any, files: Optional[dict] = None, stdin: bytes = b"",
           env: Optional[dict] = None) -> str:
-    """Assert that lua5.4 and pylua agree on steps; return the common stdout."""
-    lua, py = run_both(steps, tmp_path, files, stdin, env)
-    assert py[0].decode("latin-1") == lua[0].decode("latin-1")
-    assert py[1] == lua[1]
-    assert py[2] == lua[2]
+    """Assert that the library alone and the whole pylua agree with lua5.4 on
+    steps; return the common stdout."""
+    lua, replay, pylua = run_both(steps, tmp_path, files, stdin, env)
+    for side in (replay, pylua):
+        assert side[0].decode("latin-1") == lua[0].decode("latin-1")
+        assert side[1] == lua[1]
+        assert side[2] == lua[2]
     return lua[0].decode("latin-1")
 
 
@@ -603,3 +608,138 @@ def test_standard_streams_buffering_and_seek():
     finally:
         for fd in (read_fd, write_fd, master, slave):
             os.close(fd)
+
+
+# ------------------------------------------------------------------ whole scripts
+
+def run_script(path: str, source: str, tmp_path: Any, stdin: bytes = b"",
+               env: Optional[dict] = None) -> list:
+    """Run one Lua file under lua5.4 and pylua in fresh directories: for each
+    (exit code, stdout, first line of stderr without the program name, files)."""
+    outputs = []
+    for side, command in (("lua", ["lua5.4"]), ("py", ["pylua"])):
+        d = tmp_path / side
+        d.mkdir()
+        (d / path).write_text(source, encoding="latin-1")
+        with environment(env or {}):
+            proc = subprocess.run(command + [path], input=stdin, capture_output=True,
+                                  cwd=d, timeout=60)
+        first = proc.stderr.decode("latin-1").split("\n", 1)[0]
+        first = first.split(": ", 1)[-1] if first else first
+        outputs.append((proc.returncode, proc.stdout.decode("latin-1"), first,
+                        dir_contents(d)))
+    return outputs
+
+
+def check_script(source: str, tmp_path: Any, stdin: bytes = b"",
+                 env: Optional[dict] = None) -> tuple:
+    """Assert lua5.4 and pylua agree on a whole script; return lua5.4's results."""
+    lua, py = run_script("main.lua", source, tmp_path, stdin, env)
+    assert py == lua
+    return lua
+
+
+SCRIPT_FILES = r'''
+local f = io.open("data.txt", "w")
+f:write("alpha\n", 42, " ", 3.5, " ", 1e100, "\n", "beta")
+f:close()
+for l in io.lines("data.txt") do print(l) end
+for a, b in io.lines("data.txt", 1, "l") do io.write(a, "|", b, "\n") end
+for l in io.lines("data.txt", "L") do io.write(l) end print()
+do
+  local g <close> = io.open("data.txt")
+  print(g:read("n"), g:read("l"), g:read("n", "n", "n", "l"))
+  kept = g
+end
+print(io.type(kept), tostring(kept))
+for l in io.lines("data.txt") do print("only", l) break end
+io.write("no newline") print(" then print")
+print(io.write("chained "):write("calls\n") == io.stdout)
+local g = io.open("data.txt", "r+")
+print(g:read("l", "n"), g:seek("cur"), g:seek("set", 1), g:read(2), g:seek("end"))
+print(g:write("!") == g, g:seek("set"), g:read("a"))
+print(g:setvbuf("no"), g:flush(), g:close(), io.type(g))
+local t = io.tmpfile()
+t:write("scratch", 1, 2.0)
+t:seek("set")
+print(t:read("a"), t:close())
+local p = io.popen("echo from the shell; exit 5")
+print(p:read("l"), p:read("a"), p:close())
+io.stderr:write("to stderr\n")
+'''
+
+SCRIPT_ERRORS = r'''
+local f = io.open("data.txt", "w")
+f:write("one\n", "two\n")
+f:close()
+print(pcall(function() return f:read() end))
+print(pcall(function() return f:lines() end))
+print(pcall(function() return io.stdout.write(1) end))
+print(pcall(function() return io.stdout:seek("bad") end))
+print(pcall(function() return io.stdout:setvbuf() end))
+print(pcall(function() return io.open("data.txt"):read("x") end))
+print(pcall(function() return io.open("data.txt").read(42) end))
+print(pcall(function() return io.open("data.txt"):read({}) end))
+print(pcall(function() return io.open("data.txt", "rw") end))
+print(pcall(function() return io.lines("missing") end))
+print(pcall(function() return io.read("x") end))
+print(pcall(function() return io.close() end))
+print(pcall(function() return io.type() end))
+local it = io.lines("data.txt")
+print(it(), it(), it())
+print(pcall(function() return it() end))
+print(io.open("missing.txt"))
+print(io.open("data.txt"):write("x"))
+io.output("out.txt")
+io.write("to a file")
+io.close()
+print(pcall(function() return io.write("x") end))
+io.output(io.stdout)
+print(io.open("data.txt"):read("a"))
+io.open("data.txt"):lines("l", "x")()
+'''
+
+SCRIPT_STDIN = r'''
+local a, b = io.read("n", "n")
+print(a, b, math.type(a), math.type(b))
+print(io.read("L"))
+for line in io.lines() do io.write("[", line, "]\n") end
+print(io.read("a") == "", io.read("l"), io.read(0))
+'''
+
+
+def test_script_files(tmp_path):
+    code, out, err, files = check_script(SCRIPT_FILES, tmp_path)
+    assert code == 0 and "from the shell" in out and files["data.txt"].endswith(b"!")
+
+
+def test_script_errors(tmp_path):
+    code, out, err, files = check_script(SCRIPT_ERRORS, tmp_path)
+    assert code == 1 and err == "main.lua:29: bad argument #3 to '?' (invalid format)"
+
+
+def test_script_stdin(tmp_path):
+    code, out, err, files = check_script(SCRIPT_STDIN, tmp_path,
+                                         stdin=b"12 0x1F\n  next line\nA\nB")
+    assert out.startswith("12\t31\tinteger\tinteger\n")
+
+
+SCRIPT_PCALL_DIRECT = r'''
+-- called straight from pcall (a C function) errors carry no position, and a bad
+-- argument names the function as package.loaded knows it
+local f = io.open("data.txt", "w")
+f:close()
+print(pcall(f.read, f))
+print(pcall(io.write, {}))
+print(pcall(io.lines, "missing"))
+print(pcall(os.date, "%Q"))
+print(pcall(os.time, {year = 2020}))
+print(pcall(io.stdout.seek, io.stdout, "bad"))
+for l in io.lines("main.lua", "x") do end
+'''
+
+
+def test_script_direct_pcall_and_for_iterator(tmp_path):
+    code, out, err, files = check_script(SCRIPT_PCALL_DIRECT, tmp_path)
+    assert out.startswith("false\tattempt to use a closed file\n")
+    assert err == "main.lua:12: bad argument #2 to 'for iterator' (invalid format)"

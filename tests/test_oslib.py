@@ -211,3 +211,47 @@ def test_date_far_from_now(tmp_path):
            for t in moments] +
           [(None, "os.date", "!*t", t) for t in (-2**40, 67768036191676799)],
           tmp_path, env={"TZ": "UTC0"})
+
+from test_iolib import check_script  # noqa: E402
+
+
+SCRIPT_DATES = r'''
+print(os.time({year=2000, month=1, day=1, hour=0}), os.date("!%c", 86400 * 365))
+local t = os.date("*t", 1e9)
+print(t.year, t.month, t.day, t.hour, t.min, t.sec, t.wday, t.yday, t.isdst)
+local d = {year=2021, month=3, day=28, hour=2, min=30, sec=-1}
+print(os.time(d), d.hour, d.min, d.sec, d.isdst, d.yday, d.wday)
+print(os.date("%A %d %B %Y %H:%M:%S %Z %z %j %U %W %V %G", 1616895000))
+print(os.difftime(os.time(), os.time() - 10) >= 10, math.type(os.clock()))
+print(os.getenv("PYLUA_SCRIPT_VAR"), os.getenv("PYLUA_UNSET_VAR"))
+print(pcall(function() return os.date("%Q") end))
+print(pcall(function() return os.time({year=2020, month=1}) end))
+print(select("#", os.remove("missing")), os.remove("missing"))
+print(os.rename("missing", "other"))
+print(os.execute("exit 4"))
+print(os.date("%Ez"))
+'''
+
+
+def test_script_dates(tmp_path):
+    code, out, err, files = check_script(SCRIPT_DATES, tmp_path,
+                                         env={"TZ": "Europe/Berlin",
+                                              "PYLUA_SCRIPT_VAR": "set"})
+    assert code == 1 and "invalid conversion specifier '%Ez'" in err
+
+
+@pytest.mark.parametrize("status, code", [
+    ("", 0), ("true", 0), ("false", 1), ("3", 3), ("2^32 + 7", 7), ("-1", 255),
+    ("0, true", 0),
+])
+def test_script_exit_flushes(tmp_path, status, code):
+    source = ('local f = io.open("kept.txt", "w") f:write("unflushed") '
+              f'io.write("pending output") os.exit({status})')
+    result = check_script(source, tmp_path)
+    assert result[0] == code and result[1] == "pending output"
+    assert result[3]["kept.txt"] == b"unflushed"
+
+
+def test_script_end_closes_files(tmp_path):
+    result = check_script('local f = io.open("kept.txt", "w") f:write("at exit")', tmp_path)
+    assert result[3]["kept.txt"] == b"at exit"
