@@ -219,10 +219,8 @@ def os_exit(L: Any, *args: Any) -> tuple:
     else:
         status = opt_integer(args, 1, 0)
     status = ((status + 2**31) & 0xFFFFFFFF) - 2**31     # C's (int) cast
-    if len(args) > 1 and to_boolean(args[1]):
-        close = getattr(L, "close", None)     # lua_close: run pending finalizers
-        if callable(close):
-            close()
+    # os.exit(status, true) would lua_close the state first; pylua's state has no
+    # finalizers to run there, and every stream is flushed below either way.
     stdout = getattr(L, "stdout", None)
     if stdout is not None:
         stdout.flush()
