@@ -1,11 +1,13 @@
-"""Lua source -> ``pylua.ast``: the Lark LALR parser of ``grammar/lua.lark`` fed by
-``pylua.lexer``, building AST nodes while it parses (Lark's ``transformer=``).
+"""Lua source -> ``pylua.ast``: Lark's LALR(1) tables for ``grammar/lua.lark``, fed by
+``pylua.lexer`` and building AST nodes while it parses (``Builder``, called on each
+reduction).
 
-Lark only sees valid programs through: whenever it (or a check in the transformer)
-rejects the input, ``pylua.syntaxcheck`` — a port of lparser.c's recursive descent
-without code generation — parses the source again and raises the message Lua gives.
-The same checker enforces Lua's limit on nested syntax levels ("C stack overflow")
-whenever the lexer's cheap estimate says the source might come near it.
+The LALR parser only lets valid programs through: whenever it (or a check in
+``Builder``) rejects the input, ``pylua.syntaxcheck`` — a port of lparser.c's
+recursive descent without code generation — parses the source again and raises the
+message Lua gives. The same checker enforces Lua's limit on nested syntax levels
+("C stack overflow") whenever the lexer's cheap estimate says the source might come
+near it, so nothing downstream sees an AST deeper than Lua allows.
 """
 from __future__ import annotations
 
@@ -23,15 +25,8 @@ from . import ast
 from .errors import LuaSyntaxError, chunkid
 from .lexer import Lexer, Token
 from . import syntaxcheck
+from .syntaxcheck import PRIORITY
 
-# Lua's binary operator priorities (lparser.c ``priority``): (left, right)
-PRIORITY = {
-    "or": (1, 1), "and": (2, 2),
-    "<": (3, 3), ">": (3, 3), "<=": (3, 3), ">=": (3, 3), "~=": (3, 3), "==": (3, 3),
-    "|": (4, 4), "~": (5, 5), "&": (6, 6), "<<": (7, 7), ">>": (7, 7),
-    "..": (9, 8), "+": (10, 10), "-": (10, 10),
-    "*": (11, 11), "/": (11, 11), "//": (11, 11), "%": (11, 11),
-}
 
 
 class Reject(Exception):
@@ -53,22 +48,21 @@ def first_line(e: ast.Expr) -> int:
 
 
 def binary(items: list) -> ast.Expr:
-    """Operator-precedence parse of ``operand (op operand)*`` with Lua's priorities."""
+    """Operator-precedence parse of ``operand (op operand)*`` with lparser.c's
+    priorities: an operator takes the operand on its left from the operator before it
+    when its left priority exceeds that one's right priority (``subexpr``)."""
     operands = [items[0]]
-    ops = []
-    for i in range(1, len(items), 2):
-        op = items[i]
-        left = PRIORITY[op.value][0]
+    ops: list = []
+    n = len(items)
+    for i in range(1, n + 1, 2):
+        left = PRIORITY[items[i].value][0] if i < n else 0     # 0: end of the list
         while ops and left <= PRIORITY[ops[-1].value][1]:
             top = ops.pop()
             right = operands.pop()
             operands[-1] = ast.BinOp(top.value, operands[-1], right, top.line)
-        ops.append(op)
-        operands.append(items[i + 1])
-    while ops:
-        top = ops.pop()
-        right = operands.pop()
-        operands[-1] = ast.BinOp(top.value, operands[-1], right, top.line)
+        if i < n:
+            ops.append(items[i])
+            operands.append(items[i + 1])
     return operands[0]
 
 
@@ -77,7 +71,7 @@ def _stats(items: list) -> list:
 
 
 class Builder:
-    """Lark callbacks: children lists (tokens and built nodes) -> AST nodes.
+    """Reductions: children lists (tokens and built nodes) -> AST nodes.
     ``varargs`` holds the source offsets of ``...`` not yet claimed by a function."""
 
     def __init__(self) -> None:
