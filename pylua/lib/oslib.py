@@ -184,7 +184,9 @@ def os_time(L: Any, *args: Any) -> tuple:
     minute = _getfield(L, t, "min", 0, 0)
     sec = _getfield(L, t, "sec", 0, 0)
     isdst = _getboolfield(L, t, "isdst")
-    # Python wants tm_year + 1900 in an int: go back whole 400-year Gregorian cycles
+    # Python wants tm_mon + 1 and tm_year + 1900 in C ints: fold months into years as
+    # mktime would, then go back whole 400-year Gregorian cycles
+    year, month = year + month // 12, month % 12
     cycles = max(0, -(-(year + 1900 - INT_MAX) // 400))
     try:
         result = int(time.mktime((year + 1900 - 400 * cycles, month + 1, day, hour, minute, sec,
