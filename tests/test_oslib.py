@@ -256,5 +256,12 @@ def test_script_exit_flushes(tmp_path, status, code):
 
 
 def test_script_end_closes_files(tmp_path):
-    result = check_script('local f = io.open("kept.txt", "w") f:write("at exit")', tmp_path)
-    assert result[3]["kept.txt"] == b"at exit"
+    result = check_script('local f = io.open("kept.txt", "w") f:write("at exit") '
+                          'io.output("out.txt") io.write("default output")', tmp_path)
+    assert result[3] == {"kept.txt": b"at exit", "out.txt": b"default output",
+                         "main.lua": result[3]["main.lua"]}
+
+
+def test_script_exit_inside_pcall(tmp_path):
+    result = check_script('io.write("before") print(pcall(os.exit, 4)) print("never")', tmp_path)
+    assert result[:2] == (4, "before")
