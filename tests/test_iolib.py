@@ -1,6 +1,6 @@
 """Differential tests of the io library against the lua5.4 oracle.
 
-A test is a list of *steps*; ``run_both`` turns them into a Lua script that it runs
+A test is a list of *steps*; ``run_three_ways`` turns them into a Lua script that it runs
 under lua5.4 and under pylua, and also replays them on the library functions alone
 through a small fake state, each in a fresh directory holding the same files, then
 compares everything written to stdout and stderr and the files left behind (each
@@ -182,7 +182,7 @@ def lua_script(steps: list) -> str:
     return "\n".join(lines) + "\n"
 
 
-# ------------------------------------------------------------------ pylua side
+# ------------------------------------------------------------------ replay side
 
 def py_path(L: FakeState, name: str, variables: dict) -> Any:
     """The value ``lua_path(name)`` denotes."""
@@ -217,6 +217,7 @@ def py_callee(L: FakeState, callee: str, variables: dict) -> tuple:
 
 
 def run_py(steps: list, stdin: bytes) -> tuple:
+    """Replay steps on the library functions; return (stdout, stderr)."""
     L = FakeState(stdin)
     variables: dict = {}
 
@@ -229,7 +230,8 @@ def run_py(steps: list, stdin: bytes) -> tuple:
         try:
             results = fn.fn(L, *values)
         except ArgError as e:
-            show(f"err\t{ser(L, f'bad argument #{e.argno} to {chr(39)}{fn.name}{chr(39)} ({e.msg})')}")
+            message = f"bad argument #{e.argno} to '{fn.name}' ({e.msg})"
+            show(f"err\t{ser(L, message)}")
             continue
         except LuaError as e:
             show(f"err\t{ser(L, e.value)}")
@@ -241,7 +243,7 @@ def run_py(steps: list, stdin: bytes) -> tuple:
     return L.stdout.getvalue(), L.stderr.getvalue()
 
 
-def run_both(steps: list, tmp_path: Any, files: Optional[dict] = None,
+def run_three_ways(steps: list, tmp_path: Any, files: Optional[dict] = None,
              stdin: bytes = b"", env: Optional[dict] = None) -> list:
     """Run steps as a script under lua5.4, replayed on the library through the
     fake state, and as a script under pylua, each in its own copy of ``files`` and
@@ -302,7 +304,7 @@ def check(steps: list, tmp_path: Any, files: Optional[dict] = None, stdin: bytes
           env: Optional[dict] = None) -> str:
     """Assert that the library alone and the whole pylua agree with lua5.4 on
     steps; return the common stdout."""
-    lua, replay, pylua = run_both(steps, tmp_path, files, stdin, env)
+    lua, replay, pylua = run_three_ways(steps, tmp_path, files, stdin, env)
     for side in (replay, pylua):
         assert side[0].decode("latin-1") == lua[0].decode("latin-1")
         assert side[1] == lua[1]
