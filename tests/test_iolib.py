@@ -22,6 +22,7 @@ import contextlib
 import io
 import math
 import os
+import random
 import subprocess
 import time
 from typing import Any, Iterator, Optional
@@ -745,3 +746,20 @@ def test_script_direct_pcall_and_for_iterator(tmp_path):
     code, out, err, files = check_script(SCRIPT_PCALL_DIRECT, tmp_path)
     assert out.startswith("false\tattempt to use a closed file\n")
     assert err == "main.lua:12: bad argument #2 to 'for iterator' (invalid format)"
+
+
+def test_read_formats_on_random_contents(tmp_path):
+    """Random numeral-like contents read with random format sequences (seeded)."""
+    rng = random.Random(5408)
+    alphabet = b"0123456789" * 3 + b"abcdefxXpPeE+-. \t\n\r\v"
+    formats = ["n", "n", "n", "l", "L", 1, 2, 0, "a"]
+    files, steps = {}, []
+    for i in range(60):
+        name = f"r{i}.txt"
+        files[name] = bytes(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
+        steps.append(("f", "io.open", name))
+        for _ in range(rng.randrange(1, 6)):
+            steps.append((None, "f:read", *rng.sample(formats, rng.randrange(1, 4))))
+        steps.append((None, "f:seek"))
+        steps.append((None, "f:close"))
+    check(steps, tmp_path, files)
