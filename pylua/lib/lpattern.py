@@ -1,0 +1,708 @@
+"""Lua pattern matching (lstrlib.c's matcher): find, match, gmatch and gsub.
+
+A pattern is parsed once (and cached) into a list of *items*, each one of the
+things ``match`` in lstrlib.c dispatches on: a single-character class with its
+optional suffix, a run of plain literal characters, a capture open/close, ``$`` at
+the end, ``%b``, ``%f``, a back-reference ``%1``-``%9``.  A malformed item becomes
+an ``_ERROR`` item, raised only when the matcher reaches it, because C Lua reports
+such errors lazily (``string.find("abc", "x[")`` is simply nil).
+
+``_match`` is a port of C's ``match``: it loops where C tail-calls with ``goto``
+and recurses exactly where C recurses, counting the same depth (MAXCCALLS = 200 ->
+"pattern too complex").  The speed-ups do not change results: runs of a character
+class are measured with a compiled character set, and positions where the next
+item cannot start (its first character is not acceptable) are skipped without a
+recursive call.  No Lua pattern is ever translated into a Python regular expression.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from ..lauxlib import arg, check_string, opt_integer, to_boolean, type_error, type_name
+from ..number import tostr
+from ..objects import Builtin, LuaFunction
+from ..table import LuaTable
+
+MAXCAPTURES = 32
+MAXCCALLS = 200
+CAP_UNFINISHED = -1
+CAP_POSITION = -2
+SPECIALS = re.compile(r"[\^$*+?.(\[%\-]")
+
+# The step-limit hook: every STEP_CHUNK calls of the matcher, ``L.charge_steps``
+# (if the state has one) is called with STEP_CHUNK; it may raise to stop a
+# runaway match.  Nothing else is limited here.
+STEP_CHUNK = 4096
+
+# ------------------------------------------------------------ character classes
+
+ALL = frozenset(map(chr, range(256)))
+
+
+def _chars(pred) -> frozenset:
+    return frozenset(chr(c) for c in range(256) if pred(c))
+
+
+_UPPER = _chars(lambda c: 65 <= c <= 90)
+_LOWER = _chars(lambda c: 97 <= c <= 122)
+_DIGIT = _chars(lambda c: 48 <= c <= 57)
+_ALPHA = _UPPER | _LOWER
+_ALNUM = _ALPHA | _DIGIT
+_GRAPH = _chars(lambda c: 33 <= c <= 126)
+# C-locale <ctype.h> classes, keyed by the lower-case class letter
+CLASSES = {
+    "a": _ALPHA, "c": _chars(lambda c: c < 32 or c == 127), "d": _DIGIT,
+    "g": _GRAPH, "l": _LOWER, "p": _GRAPH - _ALNUM,
+    "s": _chars(lambda c: 9 <= c <= 13 or c == 32), "u": _UPPER, "w": _ALNUM,
+    "x": _DIGIT | frozenset("abcdefABCDEF"), "z": frozenset("\0"),
+}
+
+
+def class_set(cl: str) -> frozenset:
+    """``match_class``: the characters matched by ``%cl``."""
+    base = CLASSES.get(cl.lower() if "A" <= cl <= "Z" else cl)
+    if base is None:
+        return frozenset(cl)
+    return base if "a" <= cl <= "z" else ALL - base
+
+
+def bracket_set(pat: str, p: int, ec: int) -> frozenset:
+    """``matchbracketclass``: the set ``pat[p:ec+1]`` (``[`` at p, ``]`` at ec)."""
+    negate = pat[p + 1] == "^"
+    if negate:
+        p += 1
+    members: set = set()
+    p += 1
+    while p < ec:
+        c = pat[p]
+        if c == "%":
+            p += 1
+            members |= class_set(pat[p])
+        elif pat[p + 1] == "-" and p + 2 < ec:
+            members.update(map(chr, range(ord(c), ord(pat[p + 2]) + 1)))
+            p += 2
+        else:
+            members.add(c)
+        p += 1
+    return ALL - members if negate else frozenset(members)
+
+
+def _set_regex(cs: frozenset, suffix: str) -> Any:
+    """A compiled regex character set for ``cs`` (used only to scan runs and to
+    search for the first character a pattern can start with)."""
+    if not cs:
+        return re.compile("(?!)")
+    codes = sorted(map(ord, cs))
+    parts = []
+    i = 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        parts.append("\\x%02x" % codes[i] if i == j else "\\x%02x-\\x%02x" % (codes[i], codes[j]))
+        i = j + 1
+    return re.compile("[" + "".join(parts) + "]" + suffix)
+
+
+# ------------------------------------------------------------ pattern compilation
+
+_CHAR, _LIT, _OPEN, _CLOSE, _END, _BALANCE, _FRONTIER, _BACKREF, _ERROR = range(9)
+
+
+class _Malformed(Exception):
+    pass
+
+
+def _classend(pat: str, p: int, plen: int) -> int:
+    """``classend``: index just after the single-char class starting at p."""
+    c = pat[p]
+    p += 1
+    if c == "%":
+        if p == plen:
+            raise _Malformed("malformed pattern (ends with '%')")
+        return p + 1
+    if c == "[":
+        if pat[p] == "^":
+            p += 1
+        while True:
+            if p == plen:
+                raise _Malformed("malformed pattern (missing ']')")
+            c = pat[p]
+            p += 1
+            if c == "%" and p < plen:
+                p += 1
+            if pat[p] == "]":
+                return p + 1
+    return p
+
+
+def _single_set(pat: str, p: int, ep: int) -> frozenset:
+    c = pat[p]
+    if c == ".":
+        return ALL
+    if c == "%":
+        return class_set(pat[p + 1])
+    if c == "[":
+        return bracket_set(pat, p, ep - 1)
+    return frozenset(c)
+
+
+class Pattern:
+    """A parsed pattern: its items, and for each item the set of characters it
+    must start with (``first``), or None when it may match without consuming."""
+
+    __slots__ = ("items", "first", "lead_literal", "lead_search")
+
+    def __init__(self, pat: str) -> None:
+        self.items = items = _parse(pat)
+        self.first = [_first_set(it) for it in items] + [None]
+        # what any match must begin with, skipping leading capture openings
+        self.lead_literal: Optional[str] = None
+        self.lead_search = None
+        k = 0
+        while k < len(items) and items[k][0] == _OPEN and k < MAXCAPTURES:
+            k += 1
+        if k < len(items):
+            if items[k][0] == _LIT:
+                self.lead_literal = items[k][1]
+            elif self.first[k] is not None and len(self.first[k]) < 256:
+                self.lead_search = _set_regex(self.first[k], "").search
+
+
+def _first_set(it: tuple) -> Optional[frozenset]:
+    kind = it[0]
+    if kind == _LIT:
+        return frozenset(it[1][0])
+    if kind == _CHAR and (it[2] == "" or it[2] == "+"):
+        return it[1]
+    return None
+
+
+def _parse(pat: str) -> list:
+    plen = len(pat)
+    pat += "\0"  # C strings end with '\0': lookahead past the end reads it
+    items: list = []
+    p = 0
+    try:
+        while p < plen:
+            c = pat[p]
+            if c == "(":
+                if pat[p + 1] == ")":
+                    items.append((_OPEN, CAP_POSITION))
+                    p += 2
+                else:
+                    items.append((_OPEN, CAP_UNFINISHED))
+                    p += 1
+                continue
+            if c == ")":
+                items.append((_CLOSE,))
+                p += 1
+                continue
+            if c == "$" and p + 1 == plen:
+                items.append((_END,))
+                p += 1
+                continue
+            if c == "%":
+                nxt = pat[p + 1]
+                if nxt == "b":
+                    if p + 2 >= plen - 1:
+                        raise _Malformed("malformed pattern (missing arguments to '%b')")
+                    items.append((_BALANCE, pat[p + 2], pat[p + 3]))
+                    p += 4
+                    continue
+                if nxt == "f":
+                    p += 2
+                    if pat[p] != "[":
+                        raise _Malformed("missing '[' after '%f' in pattern")
+                    ep = _classend(pat, p, plen)
+                    items.append((_FRONTIER, bracket_set(pat, p, ep - 1)))
+                    p = ep
+                    continue
+                if "0" <= nxt <= "9":
+                    items.append((_BACKREF, ord(nxt) - ord("1")))
+                    p += 2
+                    continue
+            ep = _classend(pat, p, plen)
+            cs = _single_set(pat, p, ep)
+            q = pat[ep]
+            if q in "*+-?" and ep < plen:
+                items.append((_CHAR, cs, q, _set_regex(cs, "*").match if cs else None))
+                p = ep + 1
+            elif len(cs) == 1:
+                lit = next(iter(cs))
+                if items and items[-1][0] == _LIT:
+                    items[-1] = (_LIT, items[-1][1] + lit)
+                else:
+                    items.append((_LIT, lit))
+                p = ep
+            else:
+                items.append((_CHAR, cs, "", None))
+                p = ep
+    except _Malformed as e:
+        items.append((_ERROR, str(e)))
+    return items
+
+
+_cache: dict = {}
+
+
+def compile_pattern(pat: str) -> Pattern:
+    cp = _cache.get(pat)
+    if cp is None:
+        if len(_cache) >= 512:
+            _cache.clear()
+        cp = _cache[pat] = Pattern(pat)
+    return cp
+
+
+# ------------------------------------------------------------ the matcher
+
+class MatchState:
+    __slots__ = ("L", "src", "slen", "pattern", "items", "first", "depth", "level",
+                 "cap_init", "cap_len", "steps")
+
+    def __init__(self, L: Any, src: str, cp: Pattern) -> None:
+        self.L = L
+        self.src = src
+        self.slen = len(src)
+        self.pattern = cp
+        self.items = cp.items
+        self.first = cp.first
+        self.depth = MAXCCALLS
+        self.level = 0
+        self.cap_init = [0] * MAXCAPTURES
+        self.cap_len = [0] * MAXCAPTURES
+        self.steps = STEP_CHUNK
+
+    def error(self, msg: str) -> Exception:
+        return self.L.error(msg)
+
+    def charge(self) -> None:
+        """The step-limit hook (see STEP_CHUNK)."""
+        self.steps = STEP_CHUNK
+        charge = getattr(self.L, "charge_steps", None)
+        if charge is not None:
+            charge(STEP_CHUNK)
+
+    def check_depth(self) -> None:
+        """Raise as C's next recursive ``match`` would when no depth is left."""
+        if self.depth == 0:
+            raise self.error("pattern too complex")
+
+
+def _match(ms: MatchState, s: int, i: int) -> int:
+    """``match``: the end of a match of items[i:] at src[s:], or -1."""
+    if ms.depth == 0:
+        raise ms.error("pattern too complex")
+    ms.depth -= 1
+    ms.steps -= 1
+    if ms.steps < 0:
+        ms.charge()
+    src = ms.src
+    slen = ms.slen
+    items = ms.items
+    n = len(items)
+    while i < n:
+        it = items[i]
+        kind = it[0]
+        if kind == _LIT:
+            lit = it[1]
+            if src.startswith(lit, s):
+                s += len(lit)
+                i += 1
+                continue
+            s = -1
+            break
+        if kind == _CHAR:
+            q = it[2]
+            if s >= slen or src[s] not in it[1]:
+                if q == "*" or q == "?" or q == "-":
+                    i += 1
+                    continue
+                s = -1
+                break
+            if q == "":
+                s += 1
+                i += 1
+                continue
+            if q == "?":
+                ms.check_depth()
+                nxt = ms.first[i + 1]
+                if nxt is None or (s + 1 < slen and src[s + 1] in nxt):
+                    r = _match(ms, s + 1, i + 1)
+                    if r != -1:
+                        s = r
+                        break
+                i += 1
+                continue
+            if q == "-":
+                s = _min_expand(ms, s, i)
+            else:
+                s = _max_expand(ms, s, i, s + 1 if q == "+" else s)
+            break
+        if kind == _OPEN:
+            level = ms.level
+            if level >= MAXCAPTURES:
+                raise ms.error("too many captures")
+            ms.cap_init[level] = s
+            ms.cap_len[level] = it[1]
+            ms.level = level + 1
+            s = _match(ms, s, i + 1)
+            if s == -1:
+                ms.level -= 1
+            break
+        if kind == _CLOSE:
+            cap_len = ms.cap_len
+            lv = ms.level - 1
+            while lv >= 0 and cap_len[lv] != CAP_UNFINISHED:
+                lv -= 1
+            if lv < 0:
+                raise ms.error("invalid pattern capture")
+            cap_len[lv] = s - ms.cap_init[lv]
+            s = _match(ms, s, i + 1)
+            if s == -1:
+                cap_len[lv] = CAP_UNFINISHED
+            break
+        if kind == _END:
+            if s != slen:
+                s = -1
+            break
+        if kind == _BALANCE:
+            s = _match_balance(src, s, it[1], it[2])
+            if s == -1:
+                break
+            i += 1
+            continue
+        if kind == _FRONTIER:
+            cs = it[1]
+            prev = src[s - 1] if s > 0 else "\0"
+            cur = src[s] if s < slen else "\0"
+            if prev not in cs and cur in cs:
+                i += 1
+                continue
+            s = -1
+            break
+        if kind == _BACKREF:
+            s = _match_capture(ms, s, it[1])
+            if s == -1:
+                break
+            i += 1
+            continue
+        raise ms.error(it[1])  # _ERROR
+    ms.depth += 1
+    return s
+
+
+def _max_expand(ms: MatchState, s: int, i: int, lo: int) -> int:
+    """``max_expand``: longest run of item i from s, then back off towards lo."""
+    cs = ms.items[i][1]
+    e = ms.slen if len(cs) == 256 else ms.items[i][3](ms.src, s).end()
+    ms.check_depth()
+    if i + 1 == len(ms.items):
+        return e
+    nxt = ms.first[i + 1]
+    src = ms.src
+    if nxt is None:
+        if ms.items[i + 1][0] == _END:
+            return e if e == ms.slen else -1
+        while e >= lo:
+            r = _match(ms, e, i + 1)
+            if r != -1:
+                return r
+            e -= 1
+        return -1
+    slen = ms.slen
+    if e == slen:
+        e -= 1
+    while e >= lo:
+        if src[e] in nxt:
+            r = _match(ms, e, i + 1)
+            if r != -1:
+                return r
+        e -= 1
+    return -1
+
+
+def _min_expand(ms: MatchState, s: int, i: int) -> int:
+    """``min_expand``: shortest run of item i from s that lets the rest match."""
+    ms.check_depth()
+    if i + 1 == len(ms.items):
+        return s
+    cs = ms.items[i][1]
+    nxt = ms.first[i + 1]
+    src = ms.src
+    slen = ms.slen
+    if nxt is not None and len(cs) == 256 and len(nxt) == 1:
+        # '.-' followed by a literal: jump between occurrences of that literal
+        ch = next(iter(nxt))
+        while True:
+            s = src.find(ch, s)
+            if s < 0:
+                return -1
+            r = _match(ms, s, i + 1)
+            if r != -1:
+                return r
+            s += 1
+    while True:
+        if nxt is None or (s < slen and src[s] in nxt):
+            r = _match(ms, s, i + 1)
+            if r != -1:
+                return r
+        if s < slen and src[s] in cs:
+            s += 1
+        else:
+            return -1
+
+
+def _match_balance(src: str, s: int, b: str, e: str) -> int:
+    if s >= len(src) or src[s] != b:
+        return -1
+    cont = 1
+    for k in range(s + 1, len(src)):
+        c = src[k]
+        if c == e:
+            cont -= 1
+            if cont == 0:
+                return k + 1
+        elif c == b:
+            cont += 1
+    return -1
+
+
+def _match_capture(ms: MatchState, s: int, lv: int) -> int:
+    if lv < 0 or lv >= ms.level or ms.cap_len[lv] == CAP_UNFINISHED:
+        raise ms.error("invalid capture index %%%d" % (lv + 1))
+    ln = ms.cap_len[lv]
+    if ln == CAP_POSITION:
+        return -1
+    init = ms.cap_init[lv]
+    src = ms.src
+    if ms.slen - s >= ln and src[init:init + ln] == src[s:s + ln]:
+        return s + ln
+    return -1
+
+
+# ------------------------------------------------------------ captures
+
+def get_onecapture(ms: MatchState, i: int, s: int, e: int) -> Any:
+    """Capture i (a string or a position), or the whole match s..e if there are none."""
+    if i >= ms.level:
+        if i != 0:
+            raise ms.error("invalid capture index %%%d" % (i + 1))
+        return ms.src[s:e]
+    ln = ms.cap_len[i]
+    init = ms.cap_init[i]
+    if ln == CAP_UNFINISHED:
+        raise ms.error("unfinished capture")
+    if ln == CAP_POSITION:
+        return init + 1
+    return ms.src[init:init + ln]
+
+
+def push_captures(ms: MatchState, s: int, e: int, whole: bool) -> list:
+    nlevels = 1 if ms.level == 0 and whole else ms.level
+    return [get_onecapture(ms, i, s, e) for i in range(nlevels)]
+
+
+def _candidates(cp: Pattern, src: str, pos: int) -> int:
+    """The first position >= pos where a match could begin, or -1 if none can."""
+    if cp.lead_literal is not None:
+        return src.find(cp.lead_literal, pos)
+    m = cp.lead_search(src, pos)
+    return m.start() if m else -1
+
+
+def _first_match(ms: MatchState, pos: int, anchor: bool, lastmatch: int) -> Optional[tuple]:
+    """Try start positions from pos to the end of the subject (only pos when
+    anchored); return (start, end) of the first match not ending at lastmatch."""
+    cp = ms.pattern
+    fast = not anchor and (cp.lead_literal is not None or cp.lead_search is not None)
+    src = ms.src
+    while pos <= ms.slen:
+        if fast:
+            pos = _candidates(cp, src, pos)
+            if pos < 0:
+                return None
+        ms.level = 0
+        e = _match(ms, pos, 0)
+        if e != -1 and e != lastmatch:
+            return pos, e
+        if anchor:
+            return None
+        pos += 1
+    return None
+
+
+# ------------------------------------------------------------ library functions
+
+def posrelat_start(pos: int, ln: int) -> int:
+    """``posrelatI``: a start position, negatives from the end, clipped to [1, inf)."""
+    if pos > 0:
+        return pos
+    if pos == 0 or pos < -ln:
+        return 1
+    return ln + pos + 1
+
+
+def _find_aux(L: Any, args: tuple, find: bool) -> tuple:
+    s = check_string(args, 1)
+    p = check_string(args, 2)
+    ls = len(s)
+    init = posrelat_start(opt_integer(args, 3, 1), ls) - 1
+    if init > ls:
+        return (None,)
+    if find and (to_boolean(arg(args, 4)) or not SPECIALS.search(p)):
+        k = s.find(p, init)
+        return (k + 1, k + len(p)) if k >= 0 else (None,)
+    anchor = p[:1] == "^"
+    ms = MatchState(L, s, compile_pattern(p[1:] if anchor else p))
+    found = _first_match(ms, init, anchor, -1)
+    if found is None:
+        return (None,)
+    s1, e = found
+    if find:
+        return (s1 + 1, e, *push_captures(ms, s1, e, False))
+    return tuple(push_captures(ms, s1, e, True))
+
+
+def str_find(L: Any, *args: Any) -> tuple:
+    return _find_aux(L, args, True)
+
+
+def str_match(L: Any, *args: Any) -> tuple:
+    return _find_aux(L, args, False)
+
+
+def str_gmatch(L: Any, *args: Any) -> tuple:
+    s = check_string(args, 1)
+    p = check_string(args, 2)
+    ls = len(s)
+    init = posrelat_start(opt_integer(args, 3, 1), ls) - 1
+    if init > ls:
+        init = ls + 1
+    cp = compile_pattern(p)
+    state = [init, -1]  # current position, end of last match
+
+    def gmatch_aux(L: Any, *_: Any) -> tuple:
+        ms = MatchState(L, s, cp)
+        found = _first_match(ms, state[0], False, state[1])
+        if found is None:
+            state[0] = ls + 1
+            return ()
+        state[0] = state[1] = found[1]
+        return tuple(push_captures(ms, found[0], found[1], True))
+
+    return (Builtin(gmatch_aux),)
+
+
+def _compile_replacement(repl: str) -> list:
+    """``add_s``'s reading of a replacement string: literal text, capture numbers
+    (0 = whole match) and, where '%' is misused, an error marker None."""
+    parts: list = []
+    i = 0
+    while True:
+        j = repl.find("%", i)
+        if j < 0:
+            break
+        if j > i:
+            parts.append(repl[i:j])
+        c = repl[j + 1:j + 2]
+        if c == "%":
+            parts.append("%")
+        elif "0" <= c <= "9" and c != "":
+            parts.append(ord(c) - ord("0"))
+        else:
+            parts.append(None)
+        i = j + 2
+    if i < len(repl):
+        parts.append(repl[i:])
+    return parts
+
+
+def _add_s(ms: MatchState, out: list, parts: list, s: int, e: int) -> None:
+    for part in parts:
+        if type(part) is str:
+            out.append(part)
+        elif part == 0:
+            out.append(ms.src[s:e])
+        elif part is None:
+            raise ms.error("invalid use of '%' in replacement string")
+        else:
+            cap = get_onecapture(ms, part - 1, s, e)
+            out.append(cap if type(cap) is str else str(cap))
+
+
+def _add_value(ms: MatchState, out: list, s: int, e: int, repl: Any) -> bool:
+    """Append the replacement of the match s..e for a table or function ``repl``;
+    return whether the subject changed (nil/false keep the original text)."""
+    L = ms.L
+    if type(repl) is LuaTable:
+        v = L.index(repl, get_onecapture(ms, 0, s, e))
+    else:
+        res = L.call(repl, *push_captures(ms, s, e, True))
+        v = res[0] if res else None
+    if v is None or v is False:
+        out.append(ms.src[s:e])
+        return False
+    tv = type(v)
+    if tv is str:
+        out.append(v)
+    elif tv is int or tv is float:
+        out.append(tostr(v))
+    else:
+        raise L.error("invalid replacement value (a %s)" % type_name(v))
+    return True
+
+
+def str_gsub(L: Any, *args: Any) -> tuple:
+    src = check_string(args, 1)
+    p = check_string(args, 2)
+    repl = arg(args, 3)
+    tr = type(repl)
+    srcl = len(src)
+    max_s = opt_integer(args, 4, srcl + 1)
+    if tr is int or tr is float:
+        repl = tostr(repl)
+    elif not (tr is str or tr is LuaTable or tr is LuaFunction or tr is Builtin):
+        raise type_error(3, "string/function/table", args)
+    parts = _compile_replacement(repl) if type(repl) is str else None
+    anchor = p[:1] == "^"
+    cp = compile_pattern(p[1:] if anchor else p)
+    fast = not anchor and (cp.lead_literal is not None or cp.lead_search is not None)
+    ms = MatchState(L, src, cp)
+    out: list = []
+    pos = 0
+    lastmatch = -1
+    n = 0
+    changed = False
+    while n < max_s:
+        if fast:
+            nxt = _candidates(cp, src, pos)
+            if nxt < 0:
+                break
+            if nxt > pos:
+                out.append(src[pos:nxt])
+                pos = nxt
+        ms.level = 0
+        e = _match(ms, pos, 0)
+        if e != -1 and e != lastmatch:
+            n += 1
+            if parts is not None:
+                _add_s(ms, out, parts, pos, e)
+                changed = True
+            else:
+                changed = _add_value(ms, out, pos, e, repl) or changed
+            pos = lastmatch = e
+        elif pos < srcl:
+            out.append(src[pos])
+            pos += 1
+        else:
+            break
+        if anchor:
+            break
+    if not changed:
+        return (src, n)
+    out.append(src[pos:])
+    return ("".join(out), n)
+
