@@ -633,6 +633,7 @@ class Compiler:
         fs = self.fs
         reg = fs.freereg
         key = ExpDesc()
+        self.lastline = field.line                     # the name or '['
         self.expr(field.key, key)
         fs.exp2val(key)
         tab = t.copy()

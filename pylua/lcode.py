@@ -822,21 +822,21 @@ class FuncState:
             self.codebinNoK(opr, e1, e2, flip, line)
 
     def codeorder(self, opr: int, e1: ExpDesc, e2: ExpDesc) -> None:
-        im = isSCnumber(e2)
+        im, isfloat = isSCnumber(e2)
         if im is not None:
             r1 = self.exp2anyreg(e1)
-            r2, isfloat = im
+            r2 = im
             op = opr - OPR_LT + OP_LTI
         else:
-            im = isSCnumber(e1)
+            im, isfloat1 = isSCnumber(e1)
+            isfloat |= isfloat1
             if im is not None:
                 r1 = self.exp2anyreg(e2)
-                r2, isfloat = im
+                r2 = im
                 op = opr - OPR_LT + OP_GTI
             else:
                 r1 = self.exp2anyreg(e1)
                 r2 = self.exp2anyreg(e2)
-                isfloat = 0
                 op = opr - OPR_LT + OP_LT
         self.freeexps(e1, e2)
         e1.info = self.condjump(op, r1, r2, isfloat, 1)
@@ -846,16 +846,16 @@ class FuncState:
         if e1.k != VNONRELOC:
             swapexps(e1, e2)
         r1 = self.exp2anyreg(e1)
-        im = isSCnumber(e2)
+        im, isfloat = isSCnumber(e2)
         if im is not None:
             op = OP_EQI
-            r2, isfloat = im
+            r2 = im
         elif self.exp2RK(e2):
             op = OP_EQK
-            r2, isfloat = e2.info, 0
+            r2 = e2.info
         else:
             op = OP_EQ
-            r2, isfloat = self.exp2anyreg(e2), 0
+            r2 = self.exp2anyreg(e2)
         self.freeexps(e1, e2)
         e1.info = self.condjump(op, r1, r2, isfloat, 1 if opr == OPR_EQ else 0)
         e1.k = VJMP
@@ -887,9 +887,8 @@ class FuncState:
         elif op == OPR_EQ or op == OPR_NE:
             if not tonumeral(v):
                 self.exp2RK(v)
-        else:
-            if isSCnumber(v) is None:
-                self.exp2anyreg(v)
+        elif isSCnumber(v)[0] is None:
+            self.exp2anyreg(v)
 
     def codeconcat(self, e1: ExpDesc, e2: ExpDesc, line: int) -> None:
         ie2 = self.previousinstruction()
@@ -998,16 +997,18 @@ def isSCint(e: ExpDesc) -> bool:
 
 
 def isSCnumber(e: ExpDesc):
-    """(sC-encoded value, isfloat) if ``e`` is a number fitting an sB/sC operand."""
+    """(sC-encoded value or None, isfloat). As in lcode.c, 'isfloat' is set for any
+    integral float, even one too large for the operand (it then leaks into the C
+    argument of the register comparison that is used instead)."""
     if e.k == VKINT:
         i, isfloat = e.val, 0
     elif e.k == VKFLT:
         i = number.float_to_int(e.val)
         if i is None:
-            return None
+            return None, 0
         isfloat = 1
     else:
-        return None
+        return None, 0
     if e.t == e.f and fitsC(i):
         return i + OFFSET_sC, isfloat
-    return None
+    return None, isfloat
