@@ -1,0 +1,8 @@
+print(7 / 2, 4 / 2, -9 / 3, 1 / 3, math.type(4 / 2))
+print(7 // 2, -7 // 2, 7 // -2, -7 // -2)
+print(7.0 // 2, -7.5 // 2, 7 // 2.0, 0.5 // 0.1)
+print(1 // 1, math.type(1 // 1), math.type(1.0 // 1))
+print(3.0 // 0, -3 // 0.0, 0.0 // 0.0 ~= 0.0 // 0.0)
+print(3 / 0, -3 / 0, 0 / 0 ~= 0 / 0)
+print(math.mininteger // -1, math.mininteger % -1)
+print(math.mininteger // 1, math.maxinteger // -1)

@@ -1,0 +1,6 @@
+print(1e308 * 10, -1e308 * 10, 1e308 + 1e308)
+print(2^1024, -(2^1024), 2^1023)
+print(math.huge - math.huge ~= math.huge - math.huge)
+print(math.huge + 1 == math.huge, -math.huge < math.mininteger)
+print(5e-324, 5e-324 / 2, 2.2250738585072014e-308)
+print(1e-320 * 1e-10 == 0)

@@ -1,0 +1,7 @@
+print(1 + 2, 7 - 10, 6 * 7, -(-5))
+print(math.maxinteger + 1 == math.mininteger, math.mininteger - 1 == math.maxinteger)
+print(math.maxinteger * 2, math.maxinteger * math.maxinteger)
+print(-math.mininteger, math.mininteger * -1)
+print(1000000007 * 1000000009)
+print(0x7fffffff * 0x7fffffff, 3037000500 * 3037000500)
+print(1 + 2.0, 10 - 0.5, 3 * 1.5, math.type(2 * 1.0))

@@ -1,0 +1,10 @@
+print(3 == 3.0, math.type(3), math.type(3.0))
+print(2^53 == 2^53 + 1, math.tointeger(2^53) == 9007199254740992)
+print(9007199254740993 == 2^53, 9007199254740993 < 2^53 + 2)
+print(math.maxinteger + 0.0 == math.maxinteger, math.maxinteger + 0.0 == 2^63)
+print(math.mininteger + 0.0 == math.mininteger, math.mininteger == -2^63)
+print(math.maxinteger < 2^63, math.maxinteger >= 2^63, math.mininteger <= -2^63)
+print(1 < 1.5, 2 > 1.5, 1 <= 1.0, -1 < -0.5)
+print(0/0 == 0/0, 0/0 ~= 0/0, 1 < 0/0, 1 > 0/0, math.maxinteger < math.huge)
+local nan = 0/0
+print(nan == nan, nan < nan, nan <= nan, math.mininteger > -math.huge)

@@ -1,0 +1,7 @@
+print(_VERSION, type(_G), _G._G == _G)
+print(collectgarbage("count") > 0, math.type(collectgarbage("count")), collectgarbage())
+print(collectgarbage("isrunning"))
+print(pcall(collectgarbage, "bogus"))
+print(select("#"), select("#", nil, nil, nil))
+print(type(print), type(nil), type(type))
+print(pcall(type))

@@ -1,0 +1,8 @@
+print(0xF0 & 0x3C, 0xF0 | 0x0F, 0xFF ~ 0x0F, ~0, ~5)
+print(1 << 4, 1 << 63, 1 << 64, 1 << -1, 256 >> 4, 256 >> -2)
+print(-1 >> 1, -1 >> 63, -1 >> 64, -1 << 0, 3 >> 0)
+print(1 << 62 << 1, (1 << 63) >> 63)
+print(5 & 3 | 8, 5 ~ 3 & 1, 1 | 2 ~ 3)
+print(1 << 2 + 1, pcall(function() return 2 .. 1 << 1 end))
+print(math.mininteger >> 1, math.maxinteger << 1, ~math.mininteger)
+print(1 << math.mininteger, 1 >> math.mininteger, -1 << math.maxinteger)

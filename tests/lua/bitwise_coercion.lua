@@ -1,0 +1,6 @@
+print(3.0 | 0, 2^53 | 0, -2.0 & 0xFF, 1e3 ~ 1)
+-- strings are not converted for bitwise operators (no string metamethods)
+print(pcall(function() return "3" | 0 end))
+print(pcall(function() return ~"0" end))
+print(math.tointeger("8"), math.tointeger(8.0), math.tointeger(8.5))
+print(math.type(3.0 | 0), 0x7fffffffffffffff | 0.0 == 0x7fffffffffffffff)

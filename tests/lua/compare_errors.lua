@@ -1,0 +1,11 @@
+local function try(f) print(select(2, pcall(f))) end
+try(function() return 1 < "2" end)
+try(function() return "1" <= 2 end)
+try(function() return {} < {} end)
+try(function() return nil < 1 end)
+try(function() return 1 <= nil end)
+try(function() return true > false end)
+try(function() return print < print end)
+try(function() local t = {} return t >= 1 end)
+try(function() return 1.5 < {} end)
+print(1 == "1", {} == {}, nil == false)

@@ -1,0 +1,3 @@
+local limit
+local n = 5
+if n < limit then print("less") end

@@ -1,0 +1,13 @@
+local main, ismain = coroutine.running()
+print(type(main), ismain, coroutine.isyieldable())
+local co
+co = coroutine.create(function()
+  local me, flag = coroutine.running()
+  print(me == co, flag, coroutine.status(co), coroutine.isyieldable())
+  local inner = coroutine.create(function() print("outer is", coroutine.status(co)) end)
+  coroutine.resume(inner)
+  print(coroutine.status(inner))
+end)
+coroutine.resume(co)
+print(coroutine.status(co), coroutine.status(main))
+print(coroutine.isyieldable(co), coroutine.isyieldable(main))

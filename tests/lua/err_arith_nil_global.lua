@@ -1,0 +1,4 @@
+local y = 2
+print("start")
+local z = x + y
+print(z)

@@ -1,0 +1,2 @@
+print("calling")
+undefined_function(1, 2)

@@ -1,0 +1,5 @@
+print(pcall(function() return "x" .. {} end))
+print(pcall(function() return 1 < {} end))
+print(pcall(function() return {} .. {} end))
+print(pcall(function() local a = {} return a.b.c.d end))
+print(pcall(string.rep))

@@ -1,0 +1,12 @@
+local tbl = {code = 7}
+local ok, e = pcall(error, tbl)
+print(ok, e == tbl, e.code)
+print(pcall(error, nil))
+print(pcall(error, 42))
+print(pcall(error, 4.5, 2))
+print(pcall(error, true))
+print(select("#", pcall(error)))
+local ok2, e2 = pcall(function() error(setmetatable({}, {__tostring = function() return "custom" end})) end)
+print(ok2, tostring(e2))
+local ok3, e3 = pcall(function() error({"nested"}, 2) end)
+print(ok3, e3[1])

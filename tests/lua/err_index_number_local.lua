@@ -1,0 +1,3 @@
+local t = 5
+print(t + 1)
+print(t.x)

@@ -1,0 +1,21 @@
+local function try(f) print(select(2, pcall(f))) end
+local up = nil
+local cfg = {}
+try(function() return undefinedglobal + 1 end)
+try(function() local loc; return loc * 2 end)
+try(function() return up .. "x" end)
+try(function() return cfg.missing + 1 end)
+try(function() return cfg.missing.deeper end)
+try(function() cfg.fn() end)
+try(function() cfg:method() end)
+try(function() undefinedfn() end)
+try(function() local f; f() end)
+try(function() up() end)
+try(function() ("str")() end)
+try(function() local n = 1; n() end)
+try(function() return #up end)
+try(function() return -cfg end)
+try(function() local s = "x"; return s.y.z end)
+try(function() return cfg[1][2] end)
+try(function() local k = "key"; return cfg[k].z end)
+try(function() return string.nothing("x") end)

@@ -1,0 +1,2 @@
+io.write("partial output")
+error()

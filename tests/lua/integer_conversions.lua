@@ -1,0 +1,10 @@
+print(string.format("%d", 3.0), pcall(string.format, "%d", 3.5))
+print(("x"):rep(2.0), pcall(string.rep, "x", 2.5))
+print(pcall(string.sub, "hello", 1.5))
+print(("hello"):sub(2.0, 3.0), ("hello"):sub("2", "3"))
+local t = {10, 20, 30}
+print(t[2.0], t["2"], select(2.0, "a", "b"))
+print(math.tointeger(2^63), math.tointeger(-2^63), math.tointeger(2^53))
+print(pcall(table.unpack, {1, 2}, 1.5))
+print(string.char(65.0), pcall(string.char, 65.5))
+print(1e15 | 0, pcall(function() return 1e19 | 0 end))

@@ -1,0 +1,8 @@
+print(0xff, 0XA, 0x10, 0xfp1)
+print(0x1p4, 0x.8, 0xA.8p0, 0x1P-2)
+print(0xffffffffffffffff, 0x7fffffffffffffff, 0x8000000000000000)
+print(0x1ffffffffffffffff)
+print(9223372036854775807, 9223372036854775808, -9223372036854775808)
+print(1e2, .5, 3., 3e0, 1E+2, 2e-3)
+print(math.type(1), math.type(1.0), math.type(1e2), math.type(0x10), math.type(0x1p4))
+print(100000000000000000000, 1e300 * 1e10)

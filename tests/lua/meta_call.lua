@@ -1,0 +1,12 @@
+local callable = setmetatable({name = "c"}, {__call = function(self, a, b) return self.name, a, b end})
+print(callable(1, 2))
+print(pcall(callable, "x"))
+local nested = setmetatable({}, {__call = callable})
+local ok, name, first, second = pcall(nested, "y")
+print(ok, name, first == nested, second)
+local ok, err = pcall(function() local t = {} t() end)
+print(ok, err)
+print(select("#", callable()))
+local Class = setmetatable({}, {__call = function(cls, v) return setmetatable({v = v}, {__index = cls}) end})
+function Class.get(self) return self.v end
+print(Class(99):get())

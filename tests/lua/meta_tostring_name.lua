@@ -1,0 +1,11 @@
+local P = {__tostring = function(p) return "Point(" .. p.x .. ")" end}
+local p = setmetatable({x = 3}, P)
+print(p, tostring(p))
+local named = setmetatable({}, {__name = "MyType"})
+print((tostring(named):gsub("0x%x+", "ADDR"):gsub(": [%x]+$", ": ADDR")))
+print(pcall(tostring, setmetatable({}, {__tostring = function() return {} end})))
+print(pcall(print, setmetatable({}, {__tostring = function() return true end})))
+local ok, err = pcall(function() return #named end)
+print(ok, err)
+local nonstring = setmetatable({}, {__name = 42})
+print(tostring(nonstring):match("^table: ") ~= nil)

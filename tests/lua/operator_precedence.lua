@@ -1,0 +1,8 @@
+print(2 ^ 3 ^ 2, -2 ^ 2, (-2) ^ 2, 2 ^ -1)
+print(1 + 2 * 3 - 4 / 2, (1 + 2) * 3, 7 // 2 * 2 + 7 % 2)
+print("a" .. "b" .. "c" == "abc", "x" .. 1 + 2, 1 .. 2 .. 3)
+print(not 1 == 2, not (1 == 2), #"abc" + 1, -#"ab")
+print(1 < 2 == true, "a" < "b" == not false)
+print(1 | 2 & 3 << 1, 5 ~ 1 | 2, ~0 >> 60)
+print(2 * -3 ^ 2, - - 2, not not 3)
+print(1 + 2 < 4 and 5 or 6, nil == false or 7)

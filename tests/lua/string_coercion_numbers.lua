@@ -1,0 +1,5 @@
+print(#(12 .. ""), pcall(function() return (1.0):rep(2) end))
+print(string.rep(5, 2), string.upper(3.5), string.len(100))
+print(("10"):rep(2) + 1, math.type(("10"):rep(2) + 1))
+print(tostring(10):byte(1, -1))
+print(string.format("%s", 2^63), string.format("%.0f", 2^63))

@@ -1,0 +1,8 @@
+print(string.format("%q", "hello \"world\"\n\\ \0 \r \t \1 \127 \200"))
+print(string.format("%q", 42), string.format("%q", -7))
+print(string.format("%q", math.mininteger), string.format("%q", math.maxinteger))
+print(string.format("%q", 0.1), string.format("%q", 1.0), string.format("%q", -2.5))
+print(string.format("%q", math.huge), string.format("%q", -math.huge), string.format("%q", 0 / 0))
+print(string.format("%q", true), string.format("%q", nil))
+print(pcall(string.format, "%q", {}))
+print(string.format("%q", "\0001"), string.format("%q", "\n1"))

@@ -1,0 +1,5 @@
+print("this never runs")
+local x = 1
+if x then
+  print(x
+end

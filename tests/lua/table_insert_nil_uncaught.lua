@@ -1,0 +1,3 @@
+local list
+print("inserting")
+table.insert(list, "item")

@@ -1,0 +1,17 @@
+local t = {}
+table.insert(t, "a")
+table.insert(t, "c")
+table.insert(t, 2, "b")
+table.insert(t, 1, "start")
+print(table.concat(t, " "), #t)
+print(table.remove(t), table.remove(t, 1), table.concat(t, " "))
+print(table.remove({}), table.remove({}, 0), #t)
+print(pcall(table.insert, t, 5, "x"))
+print(pcall(table.insert, t, 0, "x"))
+print(pcall(table.insert, t))
+print(pcall(table.insert, t, 1, 2, 3))
+print(pcall(table.insert, nil, 1))
+table.insert(t, #t + 1, "end")
+print(table.concat(t, " "))
+local q = {1, 2, 3}
+print(table.remove(q, #q + 1), #q)

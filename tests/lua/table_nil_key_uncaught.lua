@@ -1,0 +1,4 @@
+local t = {}
+local key
+t[key] = "value"
+print("unreachable")
