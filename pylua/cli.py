@@ -246,6 +246,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         L.stdout.flush()
         sys.stderr.write(f"{PROGNAME}: interrupted!\n")
         return 130
+    except Exception as ex:     # a bug in pylua itself: say so, without a Python traceback
+        report_plain(L, f"internal error: {type(ex).__name__}: {ex}\n"
+                        "This is a bug in pylua; please report it with the script that "
+                        "triggered it (set PYLUA_DEBUG=1 to see the Python traceback).")
+        if os.environ.get("PYLUA_DEBUG"):
+            raise
+        return 1
     finally:
         try:
             L.stdout.flush()

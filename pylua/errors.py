@@ -16,6 +16,7 @@ class LuaError(Exception):
         self.value = value
         self.traceback = traceback
         self.cfunc = None       # the host function that raised it, for tracebacks
+        self.handled = False    # an xpcall message handler has already seen it
 
     def __str__(self) -> str:
         v = self.value
@@ -24,6 +25,14 @@ class LuaError(Exception):
         if v is None:
             return "nil"
         return f"(error object is a {type(v).__name__} value)"
+
+
+class ErrorInErrorHandling(LuaError):
+    """LUA_ERRERR: the error handler itself overflowed; handlers are not called again."""
+
+    def __init__(self) -> None:
+        super().__init__("error in error handling")
+        self.handled = True
 
 
 class LuaSyntaxError(LuaError):

@@ -16,14 +16,18 @@ K_DISCARD = 4    # results are dropped (__newindex, __close)
 K_CONCAT = 5     # first result continues the caller's CONCAT
 K_PCALL = 6      # protected call: results prefixed with true; errors stop here
 K_COBASE = 7     # body of a coroutine: its end resumes the resumer
+K_CMARK = 8      # not a running function: marks host code (a C function) on the stack
 
 # Thread status, as coroutine.status names them.
 SUSPENDED, RUNNING, NORMAL, DEAD = "suspended", "running", "normal", "dead"
 
 # Lua's stack limit (LUAI_MAXSTACK): the sum of the frames' register counts.
 MAX_STACK_SLOTS = 1_000_000
-# Nested host->Lua calls (LUAI_MAXCCALLS): deeper means "C stack overflow".
+# Nested calls that C Lua makes through the C stack (LUAI_MAXCCALLS): pcall, metamethods,
+# host->Lua calls. Deeper is "C stack overflow"; 10% more while handling that error is
+# "error in error handling".
 MAX_C_CALLS = 200
+MAX_C_CALLS_ERR = 220
 
 
 class Frame:
@@ -56,7 +60,7 @@ class Frame:
 class LuaThread:
     """A Lua thread (coroutine): its own frames, status and resume/yield links."""
 
-    __slots__ = ("L", "frames", "status", "resumer", "func", "nny", "nslots",
+    __slots__ = ("L", "frames", "status", "resumer", "func", "nny", "nccalls", "nslots", "error",
                  "wait_a", "wait_n", "resumed_by_wrap", "__weakref__")
 
     def __init__(self, L: Any, func: Any) -> None:
@@ -66,6 +70,8 @@ class LuaThread:
         self.resumer: Optional[LuaThread] = None   # thread that resumed us (None: host)
         self.func = func                            # body, until the first resume
         self.nny = 0                                # host calls on our stack: no yield
+        self.nccalls = 0                            # frames that C Lua nests on the C stack
+        self.error: Optional[tuple] = None          # (value,) once it died by an error
         self.nslots = 0                             # register slots in use
         # While suspended in a call to resume/yield: where its results go in our top frame.
         self.wait_a = 0

@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 from .errors import ArgError
 from .number import float_to_int, fmt_float, str2number
-from .objects import Builtin, LuaFunction, Userdata
+from .objects import Userdata, is_function
 from .table import LuaTable
 
 
@@ -28,7 +28,7 @@ def type_name(v: Any) -> str:
         return "string"
     if t is LuaTable:
         return "table"
-    if t is LuaFunction or t is Builtin:
+    if is_function(v):
         return "function"
     if t is Userdata:
         return "userdata"
@@ -134,7 +134,7 @@ def opt_string(args: tuple, n: int, default: Optional[str]) -> Optional[str]:
 
 def check_function(args: tuple, n: int) -> Any:
     v = args[n - 1] if n <= len(args) else None
-    if type(v) is not LuaFunction and type(v) is not Builtin:
+    if not is_function(v):
         raise type_error(n, "function", args)
     return v
 

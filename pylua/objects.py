@@ -78,6 +78,24 @@ class Builtin:
         return f"<Builtin {self.name}>"
 
 
+class Special(Builtin):
+    """A builtin the VM runs itself when Lua code calls it (pcall, xpcall, resume,
+    yield, wrap): that keeps their callees on the frame stack, so yields and async
+    waits pass through them. ``fn`` still implements them for calls from host code."""
+
+    __slots__ = ("kind", "data")
+
+    def __init__(self, fn: Callable, name: str, kind: str, data: Any = None) -> None:
+        super().__init__(fn, name)
+        self.kind = kind
+        self.data = data
+
+
+def is_function(v: Any) -> bool:
+    t = type(v)
+    return t is LuaFunction or t is Builtin or t is Special
+
+
 class Userdata:
     """A full userdata: an opaque host value with a metatable and a user value."""
 

@@ -2,16 +2,17 @@
 functions (the libraries) use to work with Lua values."""
 from __future__ import annotations
 
+import io
 import sys
 from typing import Any, BinaryIO, Optional
 
 from . import vm
 from .debuginfo import funcnamefromcode
-from .errors import ArgError, LuaError, LuaSyntaxError, chunkid
-from .frame import K_BOUNDARY, MAX_C_CALLS, RUNNING, SUSPENDED, DEAD, NORMAL, Frame, LuaThread
+from .errors import ArgError, ErrorInErrorHandling, LuaError, LuaSyntaxError, chunkid
+from .frame import K_BOUNDARY, K_CMARK, K_PCALL, RUNNING, SUSPENDED, DEAD, NORMAL, Frame, LuaThread
 from .lauxlib import obj_type_name, type_name
 from .number import fmt_float
-from .objects import Builtin, LuaFunction, Upvalue, Userdata
+from .objects import Builtin, LuaFunction, Special, Upvalue, Userdata
 from .table import LuaTable
 
 _NO_ENV = object()
@@ -33,7 +34,8 @@ class LuaState:
         self.main = LuaThread(self, None)
         self.main.status = RUNNING
         self.current = self.main
-        self.stdout = stdout if stdout is not None else sys.stdout.buffer
+        self.stdout = stdout if stdout is not None else _c_stdout()
+        self.stdout_is_tty = _isatty(self.stdout)
         self.stderr = stderr if stderr is not None else sys.stderr.buffer
         self.stdin = stdin if stdin is not None else sys.stdin.buffer
         self.tracebacks_wanted = 0     # >0: errors record a traceback where they unwind
@@ -49,11 +51,17 @@ class LuaState:
     # ------------------------------------------------------------ calling
     def call(self, f: Any, *args: Any) -> list:
         """Call any Lua value from host code and return its results (lua_call)."""
+        return self._call(f, args, Frame(None, K_CMARK))
+
+    def call_direct(self, f: Any, args: tuple) -> list:
+        """Call ``f`` right on top of the running frame, as the VM itself calls
+        ``__close`` handlers (no host frame in between)."""
+        return self._call(f, args, None)
+
+    def _call(self, f: Any, args: tuple, marker: Optional[Frame]) -> list:
         th = self.current
-        if th.nny >= MAX_C_CALLS:
-            raise LuaError(self.where(1) + "C stack overflow")
-        marker = Frame(None, K_BOUNDARY)      # stands for the host code that calls
-        th.frames.append(marker)
+        if marker is not None:
+            th.frames.append(marker)
         depth = len(th.frames)
         th.nny += 1
         try:
@@ -62,28 +70,33 @@ class LuaState:
                 if tf is LuaFunction:
                     vm.push_lua(self, th, f, args, K_BOUNDARY, 0, -1)
                     return vm.execute(self, th)
-                if tf is Builtin or tf is vm.Special:
+                if tf is Builtin or tf is Special:
+                    vm.enter_ccall(th)
                     try:
                         return list(f.fn(self, *args))
                     except ArgError as e:
                         raise vm.arg_error(self, marker, f, e) from None
+                    finally:
+                        th.nccalls -= 1
                 tm = vm.tm_of(self, f, "__call")
                 if tm is None:
                     raise LuaError(f"attempt to call a {obj_type_name(f)} value")
-                args = (f,) + args
+                args = (f,) + tuple(args)
                 f = tm
             raise LuaError("'__call' chain too long; possible loop")
         finally:
             th.nny -= 1
-            del th.frames[depth - 1:]
+            del th.frames[depth - (marker is not None):]
 
     def pcall(self, f: Any, *args: Any, traceback: bool = False) -> tuple:
         """Call ``f`` in protected mode: ``(True, results)`` or ``(False, LuaError)``.
         With ``traceback``, the error's ``traceback`` is filled in at the error point."""
         if traceback:
             self.tracebacks_wanted += 1
+        marker = Frame(None, K_CMARK)
+        marker.aux = vm.PROTECTED
         try:
-            return True, self.call(f, *args)
+            return True, self._call(f, args, marker)
         except LuaError as e:
             if traceback and e.traceback is None:
                 e.traceback = self.traceback(self.current, None, 1, e.cfunc)
@@ -92,12 +105,21 @@ class LuaState:
             if traceback:
                 self.tracebacks_wanted -= 1
 
-    def call_handler(self, handler: Any, value: Any, th: Optional[LuaThread] = None) -> Any:
-        """Run an xpcall message handler on an error value (at the error point)."""
+    def call_handler(self, handler: Any, e: LuaError) -> Any:
+        """Run an xpcall message handler on error ``e`` at the error point. As in
+        ``luaG_errormsg``, an error inside the handler is handled by it again, until
+        the C stack limit turns it into "error in error handling"."""
+        marker = Frame(e.cfunc, K_CMARK) if e.cfunc is not None else None
+        th = self.current
+        th.nccalls += 1         # luaG_errormsg runs the handler on the C stack
         try:
-            res = self.call(handler, value)
-        except LuaError as e:
-            return e.value
+            res = self._call(handler, (e.value,), marker)
+        except LuaError as e2:
+            if e2.handled:      # already through the handler where it was raised
+                return e2.value
+            return self.call_handler(handler, e2)
+        finally:
+            th.nccalls -= 1
         return res[0] if res else None
 
     def resume(self, co: LuaThread, *args: Any) -> tuple:
@@ -263,10 +285,9 @@ class LuaState:
         entries = []
         if cfunc is not None:
             entries.append(f"\n\t[C]: in {self._cfunc_desc(cfunc)}")
-        frames = th.frames
-        for i in range(len(frames) - 1, -1, -1):
-            fr = frames[i]
-            entries.append("\n\t" + self._frame_desc(fr, frames[i - 1] if i > 0 else None))
+        levels = self.stack_levels(th)
+        for i, fr in enumerate(levels):
+            entries.append("\n\t" + self._frame_desc(fr, levels[i + 1] if i + 1 < len(levels) else None))
             if fr.tailcall:
                 entries.append("\n\t(...tail calls...)")
         entries = entries[level - 1:]
@@ -276,6 +297,16 @@ class LuaState:
                        + entries[-LEVELS2:])
         head = "stack traceback:" if msg is None else msg + "\nstack traceback:"
         return head + "".join(entries)
+
+    def stack_levels(self, th: LuaThread) -> list:
+        """The call levels of ``th`` from the innermost out, as Lua counts them: every
+        frame, plus a C level for the pcall/xpcall below each protected call."""
+        levels = []
+        for fr in reversed(th.frames):
+            levels.append(fr)
+            if fr.kind == K_PCALL and fr.aux is not None:
+                levels.append(Frame(fr.aux, K_CMARK))
+        return levels
 
     def _cfunc_desc(self, f: Any) -> str:
         name = self.global_name(f)
@@ -291,9 +322,7 @@ class LuaState:
         gname = self.global_name(fr.func)
         if gname:
             return f"{head} in function '{gname}'"
-        kind, name = (None, None)
-        if caller is not None and caller.proto is not None and not fr.tailcall:
-            kind, name = funcnamefromcode(caller.proto, caller.pc - 1)
+        kind, name = call_name(fr, caller)
         if kind:
             return f"{head} in {kind} '{name}'"
         if p.linedefined == 0:
@@ -318,6 +347,30 @@ class LuaState:
         upvals = [Upvalue([self.globals if env is _NO_ENV else env], 0)]
         upvals += [Upvalue([None], 0) for _ in proto.upvalues[1:]]
         return LuaFunction(proto, upvals)
+
+
+def _c_stdout() -> BinaryIO:
+    """fd 1 buffered as C's stdout is (fully, flushed at exit; ``print`` flushes each
+    line itself on a terminal), whatever PYTHONUNBUFFERED says."""
+    try:
+        sys.stdout.flush()
+        return io.BufferedWriter(io.FileIO(sys.stdout.fileno(), "w", closefd=False))
+    except (AttributeError, OSError, ValueError):    # no real fd 1 (embedded, captured)
+        return sys.stdout.buffer
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def call_name(fr: Frame, caller: Optional[Frame]) -> tuple:
+    """``funcnamefromcall``: how ``caller`` named the function running in ``fr``."""
+    if caller is None or caller.proto is None or fr.tailcall:
+        return None, None
+    return funcnamefromcode(caller.proto, caller.pc - 1)
 
 
 def _search_loaded(loaded: LuaTable, f: Any) -> Optional[str]:

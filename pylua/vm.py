@@ -18,31 +18,20 @@ from typing import Any, Optional
 
 from . import opcodes as O
 from .debuginfo import TM_NAMES, formatvarinfo, funcnamefromcode, getobjname, line_at, upvalname
-from .errors import ArgError, LuaError, chunkid
-from .frame import (K_BOUNDARY, K_CALL, K_COBASE, K_COND, K_CONCAT, K_DISCARD, K_MM, K_PCALL,
-                    MAX_STACK_SLOTS, DEAD, NORMAL, RUNNING, SUSPENDED, Frame, LuaThread)
+from .errors import ArgError, ErrorInErrorHandling, LuaError, chunkid
+from .frame import (K_BOUNDARY, K_CALL, K_CMARK, K_COBASE, K_COND, K_CONCAT, K_DISCARD, K_MM,
+                    K_PCALL, MAX_C_CALLS, MAX_C_CALLS_ERR, MAX_STACK_SLOTS, DEAD, NORMAL,
+                    RUNNING, SUSPENDED, Frame, LuaThread)
 from .lauxlib import obj_type_name
 from .number import (MAXINTEGER, MININTEGER, NEG_NAN, div_float, float_to_int, idiv_float,
                      mod_float, pow_float, shift_left, str2number, tostr, wrap)
-from .objects import Builtin, LuaFunction, Upvalue, Userdata
+from .objects import Builtin, LuaFunction, Special, Upvalue, Userdata, is_function
 from .proto import Proto
 from .table import LuaTable, TableKeyError
 
 MAXTAGLOOP = 2000
+PROTECTED = "protected"   # aux of a host marker whose host code catches errors itself
 LFIELDS_PER_FLUSH = O.LFIELDS_PER_FLUSH
-
-
-class Special(Builtin):
-    """A builtin the VM runs itself when Lua code calls it (pcall, xpcall, resume,
-    yield, wrap): that keeps their callees on the frame stack, so yields and async
-    waits pass through them. ``fn`` still implements them for calls from host code."""
-
-    __slots__ = ("kind", "data")
-
-    def __init__(self, fn, name: str, kind: str, data: Any = None) -> None:
-        super().__init__(fn, name)
-        self.kind = kind
-        self.data = data
 
 
 # ---------------------------------------------------------------- decoding
@@ -307,8 +296,6 @@ def arg_error(L, fr: Optional[Frame], f: Any, e: ArgError) -> LuaError:
             argno -= 1
             if argno == 0:
                 return LuaError(f"{where(fr)}calling '{name}' on bad self ({e.msg})")
-        if namewhat in ("metamethod", "for iterator"):
-            name = None
     if name is None:
         name = L.global_name(f) or "?"
     return LuaError(f"{where(fr)}bad argument #{argno} to '{name}' ({e.msg})")
@@ -357,11 +344,11 @@ def close_tbc(L, fr: Frame, level: int, err: Any = None, has_err: bool = False) 
             continue
         if has_err:
             try:
-                L.call(tm, v, err)
+                L.call_direct(tm, (v, err))
             except LuaError as e:
                 err = e.value
         else:
-            L.call(tm, v, None)
+            L.call_direct(tm, (v, None))
     return err
 
 
@@ -372,11 +359,11 @@ def push_lua(L, th: LuaThread, f: LuaFunction, args, kind: int, ret_a: int,
     """Push a frame for Lua function ``f`` called with ``args`` (ldo.c ``luaD_precall``)."""
     p = f.proto
     n = p.maxstacksize
+    if th.nslots + n + 1 > MAX_STACK_SLOTS:
+        raise LuaError(where(th.frames[-1] if th.frames else None) + "stack overflow")
+    if kind != K_CALL:
+        enter_ccall(th)
     th.nslots += n + 1
-    if th.nslots > MAX_STACK_SLOTS or len(th.frames) > 220000:
-        th.nslots -= n + 1
-        caller = th.frames[-1] if th.frames else None
-        raise LuaError(where(caller) + "stack overflow")
     regs = [None] * n
     np = p.numparams
     nargs = len(args)
@@ -393,6 +380,25 @@ def push_lua(L, th: LuaThread, f: LuaFunction, args, kind: int, ret_a: int,
         fr.varargs = tuple(args[np:])
     th.frames.append(fr)
     return fr
+
+
+def enter_ccall(th: LuaThread) -> None:
+    """``luaE_checkcstack``: one more call that C Lua would nest on the C stack."""
+    n = th.nccalls + 1
+    if n == MAX_C_CALLS:
+        raise LuaError(where(th.frames[-1] if th.frames else None) + "C stack overflow")
+    if n >= MAX_C_CALLS_ERR:
+        raise ErrorInErrorHandling()
+    th.nccalls = n
+
+
+def pop_frame(th: LuaThread, fr: Frame) -> None:
+    """Remove the top frame ``fr`` and give back what it held."""
+    th.frames.pop()
+    if fr.proto is not None:
+        th.nslots -= fr.proto.maxstacksize + 1
+        if fr.kind != K_CALL:
+            th.nccalls -= 1
 
 
 def place_results(fr: Frame, res, a: int, want: int) -> None:
@@ -520,21 +526,38 @@ def protected_call(L, th: LuaThread, f: Special, args, kind: int, ret_a: int,
         # A pcall used as a metamethod: run it to completion from here.
         res = f.fn(L, *args)
         return deliver(L, th, Frame(f, kind, ret_a, nresults), res)
+    if type(target) is Builtin:
+        return pcall_builtin(L, th, f, target, rest, handler, ret_a, nresults)
     depth = len(th.frames)
     try:
-        nxt = precall(L, th, target, rest, K_PCALL, ret_a, nresults)
+        nxt = precall(L, th, target, rest, K_PCALL, ret_a, nresults, f)
     except LuaError as e:
         # The callee failed before a frame for it existed (a host function, or a bad
         # value to call): the error is caught right here.
         del th.frames[depth:]
-        value = e.value
-        if handler is not None:
-            value = L.call_handler(handler, value)
+        value = e.value if handler is None else L.call_handler(handler, e)
         place_results(caller, (False, value), ret_a, nresults)
         return caller
     if nxt is not caller:
         nxt.handler = handler
     return nxt
+
+
+def pcall_builtin(L, th: LuaThread, pcall: Special, target: Builtin, args: tuple, handler: Any,
+                  ret_a: int, nresults: int) -> Frame:
+    """pcall of a host function: it runs above a marker standing for pcall itself, so
+    its errors carry no position, as when C's pcall calls a C function."""
+    caller = th.frames[-1]
+    marker = Frame(pcall, K_CMARK)
+    th.frames.append(marker)
+    try:
+        res = (True,) + tuple(call_builtin(L, marker, target, args))
+    except LuaError as e:
+        res = (False, e.value if handler is None else L.call_handler(handler, e))
+    finally:
+        th.frames.pop()
+    place_results(caller, res, ret_a, nresults)
+    return caller
 
 
 def special_call(L, th: LuaThread, f: Special, args, ret_a: int, nresults: int) -> Frame:
@@ -607,8 +630,7 @@ def finish_coroutine(L, co: LuaThread, ok: bool, res) -> Frame:
 
 def fail_coroutine(L, co: LuaThread, e: LuaError) -> Frame:
     co.status = DEAD
-    co.frames.clear()
-    co.nslots = 0
+    co.error = (e.value,)
     if co.resumed_by_wrap:
         res = co.resumer
         co.resumer = None
@@ -669,7 +691,7 @@ def index_chain(L, fr: Frame, t: Any, key: Any, reg: Optional[int] = None,
                 if loop == 0:
                     raise type_error(fr, t, "index", reg, upval)
                 raise type_error(fr, t, "index")
-        if type(tm) is LuaFunction or isinstance(tm, Builtin):
+        if is_function(tm):
             return None, (tm, t)
         t = tm
     raise runtime_error(fr, "'__index' chain too long; possible loop")
@@ -697,7 +719,7 @@ def newindex_chain(L, fr: Frame, t: Any, key: Any, val: Any, reg: Optional[int] 
                 if loop == 0:
                     raise type_error(fr, t, "index", reg, upval)
                 raise type_error(fr, t, "index")
-        if type(tm) is LuaFunction or isinstance(tm, Builtin):
+        if is_function(tm):
             return tm, t
         t = tm
     raise runtime_error(fr, "'__newindex' chain too long; possible loop")
@@ -928,48 +950,79 @@ def finish_return(L, th: LuaThread, fr: Frame, res) -> Frame:
         close_tbc(L, fr, 0)
     if fr.open_upvals:
         close_upvals(fr, 0)
-    th.frames.pop()
-    th.nslots -= fr.proto.maxstacksize + 1
+    pop_frame(th, fr)
     return deliver(L, th, fr, res)
 
 
 # ---------------------------------------------------------------- errors in flight
 
 def handle_error(L, th: LuaThread, e: LuaError) -> Frame:
-    """Unwind ``th`` to the innermost protected frame (closing upvalues and to-be-closed
-    variables on the way) and deliver ``false, err`` there; a K_BOUNDARY frame
-    re-raises to host code; the base of a coroutine kills it."""
+    """Unwind ``th`` to the innermost protected frame and deliver ``false, err`` there;
+    a K_BOUNDARY frame re-raises to host code; the base of a coroutine kills it.
+    As in ldo.c, the message handler runs at the error point, and pending to-be-closed
+    variables are closed after their frames are gone, each handler getting the error."""
     frames = th.frames
     target = None
     for fr in reversed(frames):
-        if fr.kind in (K_PCALL, K_BOUNDARY, K_COBASE):
+        if fr.kind == K_PCALL or fr.kind == K_BOUNDARY or fr.kind == K_COBASE:
             target = fr
             break
-    if target is not None and target.handler is not None and target.kind == K_PCALL:
-        e.value = L.call_handler(target.handler, e.value, th)
-    elif L.tracebacks_wanted and e.traceback is None and (target is None or target.kind == K_BOUNDARY):
+    if not e.handled:
+        handler = message_handler(frames)
+        if handler is not None:
+            e.value = L.call_handler(handler, e)
+            e.handled = True
+    if L.tracebacks_wanted and e.traceback is None and (target is None or target.kind == K_BOUNDARY):
         e.traceback = L.traceback(th, None, 1, e.cfunc)
-    err = e.value
+    if target is not None and target.kind == K_COBASE and not th.resumed_by_wrap:
+        # A coroutine killed by an error keeps its stack for debug.traceback and
+        # coroutine.close, which closes its variables (Lua 5.4 manual 3.3.8).
+        return fail_coroutine(L, th, e)
+    pending = []
     while frames:
-        fr = frames.pop()
-        if fr.proto is not None:
-            th.nslots -= fr.proto.maxstacksize + 1
-            if fr.open_upvals:
-                close_upvals(fr, 0)
-            if fr.tbc:
-                frames.append(fr)
-                err = close_tbc(L, fr, 0, err, True)
-                frames.pop()
+        fr = frames[-1]
+        if fr.open_upvals:
+            close_upvals(fr, 0)
+        pop_frame(th, fr)
+        if fr.tbc:
+            pending.append(fr)
         if fr is target:
             break
-    e.value = err
+    if pending:
+        e.value = close_unwound(L, th, pending, e.value, target is not None and target.kind == K_PCALL)
     if target is None or target.kind == K_BOUNDARY:
         raise e
     if target.kind == K_COBASE:
         return fail_coroutine(L, th, e)
     caller = frames[-1]
-    place_results(caller, (False, err), target.ret_a, target.nresults)
+    place_results(caller, (False, e.value), target.ret_a, target.nresults)
     return caller
+
+
+def message_handler(frames: list) -> Any:
+    """The xpcall handler in charge: that of the innermost protected call, looking
+    through host calls that do not protect (lua_call), as ``L->errfunc`` does."""
+    for fr in reversed(frames):
+        kind = fr.kind
+        if kind == K_PCALL:
+            return fr.handler
+        if kind == K_COBASE or (kind == K_CMARK and fr.aux is PROTECTED):
+            return None
+    return None
+
+
+def close_unwound(L, th: LuaThread, pending: list, err: Any, in_pcall: bool) -> Any:
+    """Close the to-be-closed variables of frames already unwound by an error; while
+    a pcall catches it, a host marker stands for that pcall on the stack."""
+    if in_pcall:
+        th.frames.append(Frame(None, K_CMARK))
+    try:
+        for fr in pending:
+            err = close_tbc(L, fr, 0, err, True)
+    finally:
+        if in_pcall:
+            th.frames.pop()
+    return err
 
 
 def internal_error(ex: BaseException) -> LuaError:
@@ -1205,8 +1258,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 fr.pc = pc
                 nf = finish_return(L, th, fr, (v,))
             else:
-                th.frames.pop()
-                th.nslots -= fr.proto.maxstacksize + 1
+                pop_frame(th, fr)
                 if fr.kind == K_CALL:
                     nf = th.frames[-1]
                     want = fr.nresults
@@ -1223,8 +1275,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 fr.pc = pc
                 nf = finish_return(L, th, fr, ())
             else:
-                th.frames.pop()
-                th.nslots -= fr.proto.maxstacksize + 1
+                pop_frame(th, fr)
                 if fr.kind == K_CALL:
                     nf = th.frames[-1]
                     if fr.nresults:
@@ -1515,8 +1566,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
             if type(f) is LuaFunction:
                 if fr.open_upvals:
                     close_upvals(fr, 0)
-                th.frames.pop()
-                th.nslots -= fr.proto.maxstacksize + 1
+                pop_frame(th, fr)
                 nf = push_lua(L, th, f, args, fr.kind, fr.ret_a, fr.nresults)
                 nf.aux, nf.handler, nf.tailcall = fr.aux, fr.handler, True
                 fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = 0

@@ -9,14 +9,17 @@ from ..errors import ArgError, LuaError
 from ..lauxlib import (arg, check_any, check_integer, check_option, check_string,
                        check_table, opt_integer, opt_string, type_error, type_name)
 from ..number import str2number, wrap
-from ..objects import Builtin, LuaFunction
+from ..objects import Builtin, LuaFunction, Special, is_function
 from ..table import LuaTable, TableKeyError
 
 _SPACES = " \f\n\r\t\v"
 
 
 def lua_print(L, *args):
-    L.stdout.write(("\t".join([L.tostring(v) for v in args]) + "\n").encode("latin-1"))
+    out = L.stdout
+    out.write(("\t".join([L.tostring(v) for v in args]) + "\n").encode("latin-1"))
+    if L.stdout_is_tty:     # C's stdout is line buffered on a terminal
+        out.flush()
     return ()
 
 
@@ -70,7 +73,7 @@ def lua_tonumber(L, *args):
 
 
 def _ipairs_aux(L, t, i):
-    i += 1
+    i = wrap(i + 1)
     if type(t) is LuaTable:
         v = t.get_int(i)
         if v is None and t.meta is not None:
@@ -185,20 +188,15 @@ def lua_error(L, *args):
 
 def lua_pcall(L, *args):
     check_any(args, 1)
-    try:
-        return (True,) + tuple(L.call(*args))
-    except LuaError as e:
-        return (False, e.value)
+    ok, res = L.pcall(*args)
+    return (True,) + tuple(res) if ok else (False, res.value)
 
 
 def lua_xpcall(L, *args):
     if len(args) < 2:
         raise ArgError(2, "value expected")
-    f, handler = args[0], args[1]
-    try:
-        return (True,) + tuple(L.call(f, *args[2:]))
-    except LuaError as e:
-        return (False, L.call_handler(handler, e.value))
+    ok, res = L.pcall(args[0], *args[2:])
+    return (True,) + tuple(res) if ok else (False, L.call_handler(args[1], res))
 
 
 def _reader_chunk(L, reader) -> str:
@@ -221,7 +219,7 @@ def lua_load(L, *args):
             name = opt_string(args, 2, chunk)
             text = chunk
         else:
-            if type(chunk) is not LuaFunction and not isinstance(chunk, Builtin):
+            if not is_function(chunk):
                 raise type_error(1, "string", args)
             name = opt_string(args, 2, "=(load)")
             text = _reader_chunk(L, chunk)
@@ -337,8 +335,8 @@ def open(L) -> LuaTable:
     g = L.globals
     for name, fn in _FUNCS.items():
         g.set_str(name, Builtin(fn, name))
-    g.set_str("pcall", vm.Special(lua_pcall, "pcall", "pcall"))
-    g.set_str("xpcall", vm.Special(lua_xpcall, "xpcall", "xpcall"))
+    g.set_str("pcall", Special(lua_pcall, "pcall", "pcall"))
+    g.set_str("xpcall", Special(lua_xpcall, "xpcall", "xpcall"))
     g.set_str("_G", g)
     g.set_str("_VERSION", "Lua 5.4")
     L.next_fn = g.get_str("next")

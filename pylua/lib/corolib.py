@@ -1,12 +1,12 @@
 """The coroutine library (lcorolib.c). ``resume``, ``yield`` and the functions made by
-``wrap`` are ``vm.Special``: called from Lua they switch threads inside the VM loop;
+``wrap`` are ``objects.Special``: called from Lua they switch threads inside the VM loop;
 their ``fn`` here serves calls from host code."""
 from __future__ import annotations
 
-from ..errors import ArgError, LuaError
-from ..frame import DEAD, NORMAL, RUNNING, SUSPENDED, LuaThread
+from ..errors import LuaError
+from ..frame import DEAD, RUNNING, SUSPENDED, LuaThread
 from ..lauxlib import arg, check_function, type_error
-from ..objects import Builtin
+from ..objects import Builtin, Special
 from ..table import LuaTable
 from .. import vm
 
@@ -47,25 +47,32 @@ def co_isyieldable(L, *args):
 
 
 def co_close(L, *args):
+    """Close a suspended or dead coroutine: its pending to-be-closed variables are
+    closed on the coroutine itself, each handler getting the error of the previous."""
     co = _check_co(args)
     status = "running" if co is L.current else co.status
     if status not in (SUSPENDED, DEAD):
         raise LuaError(f"cannot close a {status} coroutine")
-    err = None
-    failed = False
-    while co.frames:
-        fr = co.frames.pop()
-        if fr.proto is not None:
-            if fr.open_upvals:
-                vm.close_upvals(fr, 0)
-            if fr.tbc:
-                co.frames.append(fr)
-                prev = err
-                err = vm.close_tbc(L, fr, 0, err, failed)
-                failed = failed or err is not prev
-                co.frames.pop()
-    co.status = DEAD
-    co.nslots = 0
+    err, failed = (co.error[0], True) if co.error else (None, False)
+    prev = L.current
+    L.current = co
+    co.status = RUNNING
+    try:
+        while co.frames:
+            fr = co.frames[-1]
+            if fr.proto is not None:
+                if fr.open_upvals:
+                    vm.close_upvals(fr, 0)
+                while fr.tbc:
+                    try:
+                        err = vm.close_tbc(L, fr, 0, err, failed)
+                    except LuaError as e:
+                        err, failed = e.value, True
+            vm.pop_frame(co, fr)
+    finally:
+        L.current = prev
+        co.status = DEAD
+        co.error = None
     return (False, err) if failed else (True,)
 
 
@@ -83,7 +90,7 @@ def _wrap_fn(co: LuaThread):
 
 def co_wrap(L, *args):
     co = LuaThread(L, check_function(args, 1))
-    return (vm.Special(_wrap_fn(co), "wrap", "wrap", co),)
+    return (Special(_wrap_fn(co), "wrap", "wrap", co),)
 
 
 def open(L) -> LuaTable:
@@ -91,6 +98,6 @@ def open(L) -> LuaTable:
     for name, fn in (("create", co_create), ("status", co_status), ("running", co_running),
                      ("isyieldable", co_isyieldable), ("close", co_close), ("wrap", co_wrap)):
         t.set_str(name, Builtin(fn, "coroutine." + name))
-    t.set_str("resume", vm.Special(co_resume, "coroutine.resume", "resume"))
-    t.set_str("yield", vm.Special(co_yield, "coroutine.yield", "yield"))
+    t.set_str("resume", Special(co_resume, "coroutine.resume", "resume"))
+    t.set_str("yield", Special(co_yield, "coroutine.yield", "yield"))
     return t
