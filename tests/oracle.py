@@ -36,6 +36,9 @@ PYLUA = (sys.executable, "-m", "pylua")
 LUA54 = ("lua5.4",)
 LUPA = (sys.executable, str(TESTS_DIR / "lupa_lua.py"))
 
+# lupa 2.8 embeds Lua 5.4.8 and its sdist carries 5.4.8's test suite
+LUPA_SDIST = "lupa==2.8"
+
 PROGNAME = re.compile(r"^(?:lua5\.4|lua|pylua): ", re.MULTILINE)
 
 
@@ -202,14 +205,13 @@ def ensure_lupa() -> None:
     try:
         import lupa.lua54  # noqa: F401
     except ImportError:
-        subprocess.run([sys.executable, "-m", "pip", "install", "lupa"], check=True,
+        subprocess.run([sys.executable, "-m", "pip", "install", LUPA_SDIST], check=True,
                        stdin=subprocess.DEVNULL)
         import lupa.lua54  # noqa: F401
 
 
 # ---------------------------------------------------------------- the official suite
 
-LUPA_SDIST = "lupa==2.8"
 TESTES_MEMBER = "third-party/lua54/testes/"
 CACHE_DIR = Path(os.environ.get("PYLUA_TESTES_CACHE",
                                 Path.home() / ".cache" / "pylua-testes"))
@@ -228,9 +230,13 @@ def fetch_testes(cache: Path = CACHE_DIR) -> Path:
         sdist_dir = cache / "sdist"
         sdists = sorted(sdist_dir.glob("lupa-*.tar.gz"))
         if not sdists:
-            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps",
-                            "--no-binary", ":all:", LUPA_SDIST, "-d", str(sdist_dir)],
-                           check=True, stdin=subprocess.DEVNULL)
+            download = subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                 "--no-binary", ":all:", LUPA_SDIST, "-d", str(sdist_dir)],
+                capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                # preparing the sdist's metadata would otherwise build LuaJIT
+                env=dict(os.environ, LUPA_NO_LUAJIT="true"))
+            assert download.returncode == 0, "pip download failed:\n" + download.stderr
             sdists = sorted(sdist_dir.glob("lupa-*.tar.gz"))
         staging = cache / "staging"
         shutil.rmtree(staging, ignore_errors=True)

@@ -1,4 +1,5 @@
-"""Every program of tests/lua/ must behave under pylua exactly as under Lua 5.4.8.
+"""Every program of tests/lua/ and examples/ must behave under pylua exactly as
+under Lua 5.4.8.
 
 Each program prints its results; the test runs it under pylua and under the
 reference (lupa's Lua 5.4.8 behind a lua.c-style command line, ``tests/lupa_lua.py``)
@@ -22,7 +23,8 @@ import pytest
 
 import oracle
 
-CORPUS = sorted((Path(__file__).parent / "lua").glob("*.lua"))
+CORPUS = sorted((oracle.TESTS_DIR / "lua").glob("*.lua"))
+PROGRAMS = CORPUS + sorted((oracle.REPO_ROOT / "examples").glob("*.lua"))
 DIRECTIVE = re.compile(r"^--\s*@([\w-]+)(?::\s*(.*))?$")
 PYLUA_TIMEOUT = 120
 REFERENCE_TIMEOUT = 30
@@ -55,7 +57,11 @@ def test_corpus_is_large_enough():
     assert len(CORPUS) >= 150
 
 
-@pytest.mark.parametrize("script", CORPUS, ids=lambda p: p.stem)
+def program_id(script: Path) -> str:
+    return f"{script.parent.name}/{script.stem}"
+
+
+@pytest.mark.parametrize("script", PROGRAMS, ids=program_id)
 def test_pylua_matches_lua_548(script: Path, tmp_path: Path):
     full = "traceback" in directives(script)
     expected = run_corpus(oracle.LUPA, script, tmp_path / "reference", REFERENCE_TIMEOUT)
@@ -64,10 +70,10 @@ def test_pylua_matches_lua_548(script: Path, tmp_path: Path):
     assert render(got, full) == render(expected, full)
 
 
-AGREEING = [s for s in CORPUS if "lua54-differs" not in directives(s)]
+AGREEING = [s for s in PROGRAMS if "lua54-differs" not in directives(s)]
 
 
-@pytest.mark.parametrize("script", AGREEING, ids=lambda p: p.stem)
+@pytest.mark.parametrize("script", AGREEING, ids=program_id)
 def test_references_agree(script: Path, tmp_path: Path, lua54: str):
     full = "traceback" in directives(script)
     debian = run_corpus(oracle.LUA54, script, tmp_path / "lua54", REFERENCE_TIMEOUT)
@@ -77,7 +83,7 @@ def test_references_agree(script: Path, tmp_path: Path, lua54: str):
 
 def test_differing_programs_really_differ(tmp_path: Path, lua54: str):
     """A ``@lua54-differs`` mark must stay true, or it hides a usable check."""
-    marked = [s for s in CORPUS if "lua54-differs" in directives(s)]
+    marked = [s for s in PROGRAMS if "lua54-differs" in directives(s)]
     for script in marked:
         full = "traceback" in directives(script)
         debian = run_corpus(oracle.LUA54, script, tmp_path / script.stem / "lua54",
