@@ -67,55 +67,73 @@ def _findsetreg(p: Proto, lastpc: int, reg: int) -> int:
     return setreg
 
 
-def _kname(p: Proto, k: int) -> str:
+def _kname(p: Proto, k: int) -> NameInfo:
     v = p.k[k]
-    return v if type(v) is str else "?"
+    return ("constant", v) if type(v) is str else (None, "?")
+
+
+def _basic_getobjname(p: Proto, pc: int, reg: int) -> tuple:
+    """``basicgetobjname``: names from locals, upvalues, constants and moves only.
+    Returns (kind, name, pc of the instruction that set ``reg`` or -1)."""
+    name = getlocalname(p, reg + 1, pc)
+    if name is not None:
+        return "local", name, pc
+    pc = _findsetreg(p, pc, reg)
+    if pc != -1:
+        i = p.code[pc]
+        op = O.get_op(i)
+        if op == O.OP_MOVE:
+            b = O.getarg_B(i)
+            if b < O.getarg_A(i):
+                return _basic_getobjname(p, pc, b)
+        elif op == O.OP_GETUPVAL:
+            return "upvalue", upvalname(p, O.getarg_B(i)), pc
+        elif op == O.OP_LOADK:
+            return _kname(p, O.getarg_Bx(i)) + (pc,)
+        elif op == O.OP_LOADKX:
+            return _kname(p, O.getarg_Ax(p.code[pc + 1])) + (pc,)
+    return None, None, pc
 
 
 def _rname(p: Proto, pc: int, c: int) -> str:
-    kind, name = getobjname(p, pc, c)
+    kind, name, _ = _basic_getobjname(p, pc, c)
     return name if kind == "constant" else "?"
 
 
 def _rkname(p: Proto, pc: int, i: int) -> str:
     c = O.getarg_C(i)
-    return _kname(p, c) if O.getarg_k(i) else _rname(p, pc, c)
+    return _kname(p, c)[1] if O.getarg_k(i) else _rname(p, pc, c)
 
 
-def _gxf(p: Proto, pc: int, i: int, isup: bool) -> str:
+def _is_env(p: Proto, pc: int, i: int, isup: bool) -> str:
+    """``isEnv`` (5.4.8): "global" only when the table is the local or upvalue _ENV."""
     t = O.getarg_B(i)
-    name = upvalname(p, t) if isup else getobjname(p, pc, t)[1]
+    if isup:
+        name = upvalname(p, t)
+    else:
+        kind, name, _ = _basic_getobjname(p, pc, t)
+        if kind not in ("local", "upvalue"):
+            name = None
     return "global" if name == LUA_ENV else "field"
 
 
 def getobjname(p: Proto, lastpc: int, reg: int) -> NameInfo:
-    name = getlocalname(p, reg + 1, lastpc)
-    if name is not None:
-        return "local", name
-    pc = _findsetreg(p, lastpc, reg)
+    kind, name, pc = _basic_getobjname(p, lastpc, reg)
+    if kind is not None:
+        return kind, name
     if pc == -1:
         return None, None
     i = p.code[pc]
     op = O.get_op(i)
-    if op == O.OP_MOVE:
-        b = O.getarg_B(i)
-        if b < O.getarg_A(i):
-            return getobjname(p, pc, b)
-    elif op == O.OP_GETTABUP:
-        return _gxf(p, pc, i, True), _kname(p, O.getarg_C(i))
-    elif op == O.OP_GETTABLE:
-        return _gxf(p, pc, i, False), _rname(p, pc, O.getarg_C(i))
-    elif op == O.OP_GETI:
+    if op == O.OP_GETTABUP:
+        return _is_env(p, pc, i, True), _kname(p, O.getarg_C(i))[1]
+    if op == O.OP_GETTABLE:
+        return _is_env(p, pc, i, False), _rname(p, pc, O.getarg_C(i))
+    if op == O.OP_GETI:
         return "field", "integer index"
-    elif op == O.OP_GETFIELD:
-        return _gxf(p, pc, i, False), _kname(p, O.getarg_C(i))
-    elif op == O.OP_GETUPVAL:
-        return "upvalue", upvalname(p, O.getarg_B(i))
-    elif op == O.OP_LOADK or op == O.OP_LOADKX:
-        b = O.getarg_Bx(i) if op == O.OP_LOADK else O.getarg_Ax(p.code[pc + 1])
-        if type(p.k[b]) is str:
-            return "constant", p.k[b]
-    elif op == O.OP_SELF:
+    if op == O.OP_GETFIELD:
+        return _is_env(p, pc, i, False), _kname(p, O.getarg_C(i))[1]
+    if op == O.OP_SELF:
         return "method", _rkname(p, pc, i)
     return None, None
 

@@ -21,8 +21,10 @@ K_CMARK = 8      # not a running function: marks host code (a C function) on the
 # Thread status, as coroutine.status names them.
 SUSPENDED, RUNNING, NORMAL, DEAD = "suspended", "running", "normal", "dead"
 
-# Lua's stack limit (LUAI_MAXSTACK): the sum of the frames' register counts.
+# Lua's stack limit (LUAI_MAXSTACK), in slots of C Lua's stack: a frame's registers start
+# where its caller put the function (``Frame.base``), as frames overlap in lua_State.
 MAX_STACK_SLOTS = 1_000_000
+ERROR_STACK_EXTRA = 200      # slots granted to handle a stack overflow (ERRORSTACKSIZE)
 # Nested calls that C Lua makes through the C stack (LUAI_MAXCCALLS): pcall, metamethods,
 # host->Lua calls. Deeper is "C stack overflow"; 10% more while handling that error is
 # "error in error handling".
@@ -36,7 +38,7 @@ class Frame:
 
     __slots__ = ("func", "proto", "code", "regs", "upvals", "varargs", "pc", "top",
                  "ret_a", "nresults", "kind", "aux", "open_upvals", "tbc", "handler",
-                 "tailcall")
+                 "tailcall", "base")
 
     def __init__(self, func: Any, kind: int, ret_a: int = 0, nresults: int = -1) -> None:
         self.func = func
@@ -55,12 +57,14 @@ class Frame:
         self.tbc: Optional[list] = None
         self.handler: Any = None      # xpcall message handler, or the traceback marker
         self.tailcall = False
+        self.base = 0                 # position of the registers on C Lua's stack
 
 
 class LuaThread:
     """A Lua thread (coroutine): its own frames, status and resume/yield links."""
 
-    __slots__ = ("L", "frames", "status", "resumer", "func", "nny", "nccalls", "nslots", "error",
+    __slots__ = ("L", "frames", "status", "resumer", "func", "nny", "nccalls", "error",
+                 "in_stack_error",
                  "wait_a", "wait_n", "resumed_by_wrap", "__weakref__")
 
     def __init__(self, L: Any, func: Any) -> None:
@@ -72,7 +76,7 @@ class LuaThread:
         self.nny = 0                                # host calls on our stack: no yield
         self.nccalls = 0                            # frames that C Lua nests on the C stack
         self.error: Optional[tuple] = None          # (value,) once it died by an error
-        self.nslots = 0                             # register slots in use
+        self.in_stack_error = False                 # using the extra slots of a stack overflow
         # While suspended in a call to resume/yield: where its results go in our top frame.
         self.wait_a = 0
         self.wait_n = -1

@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 from .errors import ArgError
 from .number import float_to_int, fmt_float, str2number
-from .objects import Userdata, is_function
+from .objects import Upvalue, Userdata, is_function
 from .table import LuaTable
 
 
@@ -46,8 +46,20 @@ def obj_type_name(v: Any) -> str:
 
 
 def type_error(n: int, expected: str, args: tuple) -> ArgError:
-    got = "no value" if n > len(args) else obj_type_name(args[n - 1])
+    """``luaL_typeerror``."""
+    if n > len(args):
+        got = "no value"
+    elif is_light_userdata(args[n - 1]):
+        got = "light userdata"
+    else:
+        got = obj_type_name(args[n - 1])
     return ArgError(n, f"{expected} expected, got {got}")
+
+
+def is_light_userdata(v: Any) -> bool:
+    """Host objects that are Lua values without being full userdata (an upvalue's
+    identity from debug.upvalueid) play the part of C's light userdata."""
+    return type(v) is Upvalue
 
 
 def arg(args: tuple, n: int) -> Any:

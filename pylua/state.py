@@ -61,7 +61,7 @@ class LuaState:
     def _call(self, f: Any, args: tuple, marker: Optional[Frame]) -> list:
         th = self.current
         if marker is not None:
-            th.frames.append(marker)
+            vm.push_marker(th, marker)
         depth = len(th.frames)
         th.nny += 1
         try:
@@ -304,8 +304,8 @@ class LuaState:
         levels = []
         for fr in reversed(th.frames):
             levels.append(fr)
-            if fr.kind == K_PCALL and fr.aux is not None:
-                levels.append(Frame(fr.aux, K_CMARK))
+            if fr.kind == K_PCALL:
+                levels.extend(Frame(layer, K_CMARK) for layer in reversed(fr.aux))
         return levels
 
     def _cfunc_desc(self, f: Any) -> str:
@@ -313,7 +313,7 @@ class LuaState:
         return f"function '{name}'" if name else "?"
 
     def _frame_desc(self, fr: Frame, caller: Optional[Frame]) -> str:
-        if fr.proto is None:
+        if fr.proto is None or fr.func is vm.TRAMPOLINE:
             return f"[C]: in {self._cfunc_desc(fr.func)}"
         p = fr.proto
         line = vm.current_line(fr)

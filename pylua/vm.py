@@ -20,7 +20,7 @@ from . import opcodes as O
 from .debuginfo import TM_NAMES, formatvarinfo, funcnamefromcode, getobjname, line_at, upvalname
 from .errors import ArgError, ErrorInErrorHandling, LuaError, chunkid
 from .frame import (K_BOUNDARY, K_CALL, K_CMARK, K_COBASE, K_COND, K_CONCAT, K_DISCARD, K_MM,
-                    K_PCALL, MAX_C_CALLS, MAX_C_CALLS_ERR, MAX_STACK_SLOTS, DEAD, NORMAL,
+                    K_PCALL, MAX_C_CALLS, MAX_C_CALLS_ERR, MAX_STACK_SLOTS, ERROR_STACK_EXTRA, DEAD, NORMAL,
                     RUNNING, SUSPENDED, Frame, LuaThread)
 from .lauxlib import obj_type_name
 from .number import (MAXINTEGER, MININTEGER, NEG_NAN, div_float, float_to_int, idiv_float,
@@ -201,10 +201,10 @@ def arith_raw(op: int, x: Any, y: Any, fr: Optional[Frame] = None) -> Any:
             return wrap(x * y)
         if op == O.OP_MOD:
             if y == 0:
-                raise runtime_error(fr, "attempt to perform 'n%%0'")
+                raise runtime_error(fr, "attempt to perform 'n%0'")
             return x % y
         if y == 0:
-            raise runtime_error(fr, "attempt to perform 'n//0'")
+            raise runtime_error(fr, "attempt to divide by zero")
         return wrap(x // y)
     x = float(x)
     y = float(y)
@@ -337,18 +337,16 @@ def close_tbc(L, fr: Frame, level: int, err: Any = None, has_err: bool = False) 
     a handler replaces it; returns the (possibly new) error value."""
     tbc = fr.tbc
     while tbc and tbc[-1] >= level:
-        idx = tbc.pop()
-        v = fr.regs[idx]
-        tm = tm_of(L, v, "__close")
-        if tm is None:      # metamethod removed meanwhile: nothing to call
-            continue
-        if has_err:
-            try:
-                L.call_direct(tm, (v, err))
-            except LuaError as e:
-                err = e.value
-        else:
-            L.call_direct(tm, (v, None))
+        v = fr.regs[tbc.pop()]
+        try:
+            tm = tm_of(L, v, "__close")
+            if tm is None:          # metamethod removed after the variable was marked
+                raise call_error(fr, tm)
+            L.call_direct(tm, (v, err if has_err else None))
+        except LuaError as e:
+            if not has_err:
+                raise
+            err = e.value
     return err
 
 
@@ -359,11 +357,11 @@ def push_lua(L, th: LuaThread, f: LuaFunction, args, kind: int, ret_a: int,
     """Push a frame for Lua function ``f`` called with ``args`` (ldo.c ``luaD_precall``)."""
     p = f.proto
     n = p.maxstacksize
-    if th.nslots + n + 1 > MAX_STACK_SLOTS:
-        raise LuaError(where(th.frames[-1] if th.frames else None) + "stack overflow")
+    base = stack_base(th, kind, ret_a)
+    if base + n > MAX_STACK_SLOTS:
+        stack_overflow(th, base + n)
     if kind != K_CALL:
         enter_ccall(th)
-    th.nslots += n + 1
     regs = [None] * n
     np = p.numparams
     nargs = len(args)
@@ -372,6 +370,7 @@ def push_lua(L, th: LuaThread, f: LuaFunction, args, kind: int, ret_a: int,
     else:
         regs[:nargs] = args
     fr = Frame(f, kind, ret_a, nresults)
+    fr.base = base
     fr.proto = p
     fr.code = p.decoded or decode(p)
     fr.regs = regs
@@ -380,6 +379,37 @@ def push_lua(L, th: LuaThread, f: LuaFunction, args, kind: int, ret_a: int,
         fr.varargs = tuple(args[np:])
     th.frames.append(fr)
     return fr
+
+
+def stack_base(th: LuaThread, kind: int, ret_a: int) -> int:
+    """Where a new frame's registers start on C Lua's stack: just above the called
+    function in the caller's registers, or above the caller's frame for calls the
+    VM makes itself (metamethods) and calls from host code."""
+    frames = th.frames
+    if not frames:
+        return 1
+    caller = frames[-1]
+    if caller.proto is None:
+        return caller.base + 1
+    if kind == K_CALL:
+        return caller.base + ret_a + 1
+    return caller.base + caller.proto.maxstacksize + 1
+
+
+def push_marker(th: LuaThread, marker: Frame) -> None:
+    """Put a host-code marker on the stack, where C Lua's frame for it would be."""
+    marker.base = stack_base(th, K_CMARK, 0)
+    th.frames.append(marker)
+
+
+def stack_overflow(th: LuaThread, need: int) -> None:
+    """``luaD_growstack`` at the limit: "stack overflow" once, then some extra room to
+    handle it; overflowing that room is "error in error handling"."""
+    if not th.in_stack_error:
+        th.in_stack_error = True
+        raise LuaError(where(th.frames[-1] if th.frames else None) + "stack overflow")
+    if need > MAX_STACK_SLOTS + ERROR_STACK_EXTRA:
+        raise ErrorInErrorHandling()
 
 
 def enter_ccall(th: LuaThread) -> None:
@@ -395,10 +425,8 @@ def enter_ccall(th: LuaThread) -> None:
 def pop_frame(th: LuaThread, fr: Frame) -> None:
     """Remove the top frame ``fr`` and give back what it held."""
     th.frames.pop()
-    if fr.proto is not None:
-        th.nslots -= fr.proto.maxstacksize + 1
-        if fr.kind != K_CALL:
-            th.nccalls -= 1
+    if fr.proto is not None and fr.kind != K_CALL:
+        th.nccalls -= 1
 
 
 def place_results(fr: Frame, res, a: int, want: int) -> None:
@@ -451,7 +479,7 @@ def deliver(L, th: LuaThread, fr: Frame, res) -> Optional[Frame]:
         caller.regs[fr.ret_a] = res[0] if res else None
         return concat(L, th, caller, caller.code[caller.pc - 1][1], fr.aux)
     elif kind == K_PCALL:
-        place_results(caller, (True,) + tuple(res), fr.ret_a, fr.nresults)
+        place_results(caller, (True,) * len(fr.aux) + tuple(res), fr.ret_a, fr.nresults)
     return caller
 
 
@@ -492,8 +520,8 @@ def precall(L, th: LuaThread, f: Any, args, kind: int, ret_a: int, nresults: int
         if tf is Special:
             if kind == K_CALL:
                 return special_call(L, th, f, args, ret_a, nresults)
-            if f.kind == "pcall" or f.kind == "xpcall":
-                return protected_call(L, th, f, args, kind, ret_a, nresults)
+            if kind == K_PCALL and (f.kind == "pcall" or f.kind == "xpcall"):
+                return protected_call(L, th, f, args, ret_a, nresults, aux)
             caller = th.frames[-1]
             try:
                 res = f.fn(L, *args)
@@ -510,50 +538,59 @@ def precall(L, th: LuaThread, f: Any, args, kind: int, ret_a: int, nresults: int
     raise runtime_error(th.frames[-1], "'__call' chain too long; possible loop")
 
 
-def protected_call(L, th: LuaThread, f: Special, args, kind: int, ret_a: int,
-                   nresults: int) -> Frame:
-    """pcall/xpcall run by the VM: the callee runs as a frame marked K_PCALL."""
+def protected_call(L, th: LuaThread, f: Special, args, ret_a: int, nresults: int,
+                   outer: tuple = ()) -> Frame:
+    """pcall/xpcall run by the VM: the callee runs as a frame marked K_PCALL whose
+    ``aux`` lists the pcall/xpcall layers around it, outermost first (``pcall(pcall,
+    f)`` has two); each layer adds its ``true`` to the results."""
+    layers = outer + (f,)
     caller = th.frames[-1]
-    if f.kind == "pcall":
-        if not args:
-            raise arg_error(L, caller, f, ArgError(1, "value expected"))
-        target, rest, handler = args[0], tuple(args[1:]), None
-    else:
-        if len(args) < 2:
-            raise arg_error(L, caller, f, ArgError(2, "value expected"))
-        target, handler, rest = args[0], args[1], tuple(args[2:])
-    if kind != K_CALL:
-        # A pcall used as a metamethod: run it to completion from here.
-        res = f.fn(L, *args)
-        return deliver(L, th, Frame(f, kind, ret_a, nresults), res)
-    if type(target) is Builtin:
-        return pcall_builtin(L, th, f, target, rest, handler, ret_a, nresults)
-    depth = len(th.frames)
     try:
-        nxt = precall(L, th, target, rest, K_PCALL, ret_a, nresults, f)
-    except LuaError as e:
-        # The callee failed before a frame for it existed (a host function, or a bad
-        # value to call): the error is caught right here.
-        del th.frames[depth:]
-        value = e.value if handler is None else L.call_handler(handler, e)
-        place_results(caller, (False, value), ret_a, nresults)
+        target, rest, handler = _pcall_args(L, None if outer else caller, f, args)
+        if type(target) is Builtin:
+            return pcall_builtin(L, th, layers, target, rest, handler, ret_a, nresults)
+        depth = len(th.frames)
+        try:
+            nxt = precall(L, th, target, rest, K_PCALL, ret_a, nresults, layers)
+        except LuaError as e:
+            # The call failed before a frame for it existed: caught right here.
+            del th.frames[depth:]
+            value = e.value if handler is None else L.call_handler(handler, e)
+            place_results(caller, (True,) * len(outer) + (False, value), ret_a, nresults)
+            return caller
+    except LuaError as e:       # bad arguments to an inner layer: the outer one catches
+        if not outer:
+            raise
+        place_results(caller, (True,) * (len(outer) - 1) + (False, e.value), ret_a, nresults)
         return caller
     if nxt is not caller:
         nxt.handler = handler
     return nxt
 
 
-def pcall_builtin(L, th: LuaThread, pcall: Special, target: Builtin, args: tuple, handler: Any,
+def _pcall_args(L, caller: Optional[Frame], f: Special, args) -> tuple:
+    """(function, its arguments, message handler) of a pcall or xpcall call."""
+    if f.kind == "pcall":
+        if not args:
+            raise arg_error(L, caller, f, ArgError(1, "value expected"))
+        return args[0], tuple(args[1:]), None
+    if len(args) < 2:
+        raise arg_error(L, caller, f, ArgError(2, "value expected"))
+    return args[0], tuple(args[2:]), args[1]
+
+
+def pcall_builtin(L, th: LuaThread, layers: tuple, target: Builtin, args: tuple, handler: Any,
                   ret_a: int, nresults: int) -> Frame:
     """pcall of a host function: it runs above a marker standing for pcall itself, so
     its errors carry no position, as when C's pcall calls a C function."""
     caller = th.frames[-1]
-    marker = Frame(pcall, K_CMARK)
-    th.frames.append(marker)
+    marker = Frame(layers[-1], K_CMARK)
+    push_marker(th, marker)
     try:
-        res = (True,) + tuple(call_builtin(L, marker, target, args))
+        res = (True,) * len(layers) + tuple(call_builtin(L, marker, target, args))
     except LuaError as e:
-        res = (False, e.value if handler is None else L.call_handler(handler, e))
+        value = e.value if handler is None else L.call_handler(handler, e)
+        res = (True,) * (len(layers) - 1) + (False, value)
     finally:
         th.frames.pop()
     place_results(caller, res, ret_a, nresults)
@@ -563,7 +600,7 @@ def pcall_builtin(L, th: LuaThread, pcall: Special, target: Builtin, args: tuple
 def special_call(L, th: LuaThread, f: Special, args, ret_a: int, nresults: int) -> Frame:
     kind = f.kind
     if kind == "pcall" or kind == "xpcall":
-        return protected_call(L, th, f, args, K_CALL, ret_a, nresults)
+        return protected_call(L, th, f, args, ret_a, nresults)
     if kind == "resume":
         co = args[0] if args else None
         if type(co) is not LuaThread:
@@ -573,6 +610,13 @@ def special_call(L, th: LuaThread, f: Special, args, ret_a: int, nresults: int) 
         return resume(L, th, f.data, tuple(args), ret_a, nresults, True)
     if kind == "yield":
         return yield_(L, th, tuple(args), ret_a, nresults)
+    if kind == "then_call":     # a host function that ends by calling (dofile, pairs)
+        callee, callee_args = f.data(L, *args)
+        if callee is None:      # nothing to call: these are its results
+            caller = th.frames[-1]
+            place_results(caller, callee_args, ret_a, nresults)
+            return caller
+        return precall(L, th, callee, callee_args, K_CALL, ret_a, nresults)
     res = f.fn(L, *args)
     caller = th.frames[-1]
     place_results(caller, res, ret_a, nresults)
@@ -609,17 +653,30 @@ def resume(L, th: LuaThread, co: LuaThread, args: tuple, ret_a: int, nresults: i
     return top
 
 
+def _trampoline() -> Proto:
+    """``function (f, ...) return f(...) end`` assembled by hand: the body of a
+    coroutine whose function is not a Lua function, so that body runs as a frame
+    (a pcall there can still yield). It shows as a C level, as in C Lua."""
+    p = Proto("=[C]")
+    p.numparams, p.is_vararg, p.maxstacksize = 1, True, 3
+    p.linedefined = p.lastlinedefined = -1
+    p.code = [O.create_ABCk(O.OP_VARARGPREP, 1, 0, 0, 0),
+              O.create_ABCk(O.OP_MOVE, 1, 0, 0, 0),
+              O.create_ABCk(O.OP_VARARG, 2, 0, 0, 0),
+              O.create_ABCk(O.OP_CALL, 1, 0, 0, 0),
+              O.create_ABCk(O.OP_RETURN, 1, 0, 0, 0)]
+    p.lineinfo = [-1] * len(p.code)
+    return p
+
+
+TRAMPOLINE = LuaFunction(_trampoline(), [])
+
+
 def start_coroutine(L, co: LuaThread, f: Any, args: tuple) -> Frame:
     """Run the body of a fresh coroutine as its base frame."""
-    base = Frame(None, K_COBASE)          # bottom marker: where the body's results go
-    co.frames.append(base)
-    nxt = precall(L, co, f, args, K_CALL, 0, -1)
-    if nxt is base:                       # a host function as body finished at once
-        co.frames.pop()
-        return finish_coroutine(L, co, True, base.regs[:base.top])
-    nxt.kind = K_COBASE
-    co.frames.remove(base)
-    return nxt
+    if type(f) is not LuaFunction:
+        f, args = TRAMPOLINE, (f,) + tuple(args)
+    return push_lua(L, co, f, args, K_COBASE, 0, -1)
 
 
 def finish_coroutine(L, co: LuaThread, ok: bool, res) -> Frame:
@@ -864,7 +921,7 @@ def for_prep(fr: Frame, a: int) -> bool:
         regs[a + 1] = ilimit
         regs[a + 3] = init
         return True
-    init = for_number(fr, init, "initial")
+    init = for_number(fr, init, "initial value")
     limit = for_number(fr, limit, "limit")
     step = for_number(fr, step, "step")
     if step == 0:
@@ -885,38 +942,38 @@ def for_number(fr: Frame, v: Any, what: str) -> float:
         n = str2number(v)
         if n is not None:
             return float(n)
-    raise runtime_error(fr, f"'for' {what} value must be a number")
+    raise for_error(fr, v, what)
+
+
+def for_error(fr: Frame, v: Any, what: str) -> LuaError:
+    """``luaG_forerror``."""
+    return runtime_error(fr, f"bad 'for' {what} (number expected, got {obj_type_name(v)})")
 
 
 def for_limit(fr: Frame, limit: Any, init: int, step: int) -> Optional[int]:
-    """``forlimit``: an integer loop's limit clipped to integers; None to skip."""
-    t = type(limit)
-    if t is str:
-        n = str2number(limit)
-        if n is not None:
-            limit, t = n, type(n)
-    if t is int:
-        pass
-    elif t is float:
-        if limit != limit:
-            return None
-        if step < 0:
-            limit = math.ceil(limit) if limit > -9.3e18 else MININTEGER - 1
-        else:
-            limit = math.floor(limit) if limit < 9.3e18 else MAXINTEGER + 1
-        if limit > MAXINTEGER:
-            limit = MAXINTEGER
-        elif limit < MININTEGER:
-            limit = MININTEGER
-            if step > 0:
-                return None
-        if limit == MAXINTEGER and step < 0 and init > MAXINTEGER:
-            return None
+    """``forlimit``: an integer loop's limit as an integer (floats floored or ceiled
+    towards the loop, out-of-range ones clipped); None when the loop does not run."""
+    n = str2number(limit) if type(limit) is str else limit
+    if type(n) is int:
+        p = n
+    elif type(n) is float:
+        f = n if n != n or n in (math.inf, -math.inf) else float(
+            math.floor(n) if step > 0 else math.ceil(n))
+        p = float_to_int(f) if f == f else None
+        if p is None:               # NaN or beyond the integers
+            if 0 < n:
+                if step < 0:
+                    return None
+                p = MAXINTEGER
+            else:
+                if step > 0:
+                    return None
+                p = MININTEGER
     else:
-        raise runtime_error(fr, "'for' limit must be a number")
-    if (step > 0 and init > limit) or (step < 0 and init < limit):
+        raise for_error(fr, limit, "limit")
+    if (step > 0 and init > p) or (step < 0 and init < p):
         return None
-    return limit
+    return p
 
 
 def make_closure(fr: Frame, p: Proto) -> LuaFunction:
@@ -994,8 +1051,10 @@ def handle_error(L, th: LuaThread, e: LuaError) -> Frame:
         raise e
     if target.kind == K_COBASE:
         return fail_coroutine(L, th, e)
+    th.in_stack_error = False           # luaD_shrinkstack: the extra room is given back
     caller = frames[-1]
-    place_results(caller, (False, e.value), target.ret_a, target.nresults)
+    place_results(caller, (True,) * (len(target.aux) - 1) + (False, e.value),
+                  target.ret_a, target.nresults)
     return caller
 
 
@@ -1015,7 +1074,7 @@ def close_unwound(L, th: LuaThread, pending: list, err: Any, in_pcall: bool) -> 
     """Close the to-be-closed variables of frames already unwound by an error; while
     a pcall catches it, a host marker stands for that pcall on the stack."""
     if in_pcall:
-        th.frames.append(Frame(None, K_CMARK))
+        push_marker(th, Frame(None, K_CMARK))
     try:
         for fr in pending:
             err = close_tbc(L, fr, 0, err, True)

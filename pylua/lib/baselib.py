@@ -35,7 +35,7 @@ def _str2int_base(s: str, base: int):
     """``b_str2int``: an integer numeral in ``base`` (wrapping), or None."""
     s = s.strip(_SPACES)
     neg = s.startswith("-")
-    if neg:
+    if neg or s.startswith("+"):
         s = s[1:]
     if not s:
         return None
@@ -96,15 +96,22 @@ def lua_next(L, *args):
     return (None,) if entry is None else entry
 
 
-def lua_pairs(L, *args):
+def _pairs_target(L, *args):
     v = check_any(args, 1)
     tm = L.getmetafield(v, "__pairs")
     if tm is None:
         if type(v) is not LuaTable:
             raise type_error(1, "table", args)
-        return (L.next_fn, v, None)
-    res = L.call(tm, v)
-    return tuple(res[:3]) + (None,) * (3 - len(res[:3]))
+        return None, (L.next_fn, v, None)
+    return tm, (v,)
+
+
+def lua_pairs(L, *args):
+    tm, targs = _pairs_target(L, *args)
+    if tm is None:
+        return targs
+    res = L.call(tm, *targs)[:3]
+    return tuple(res) + (None,) * (3 - len(res))
 
 
 def lua_select(L, *args):
@@ -271,10 +278,13 @@ def lua_loadfile(L, *args):
         return (None, e.value)
 
 
+def _dofile_target(L, *args):
+    return loadfile(L, opt_string(args, 1, None)), ()
+
+
 def lua_dofile(L, *args):
-    fname = opt_string(args, 1, None)
-    f = loadfile(L, fname)
-    return tuple(L.call(f))
+    f, fargs = _dofile_target(L, *args)
+    return tuple(L.call(f, *fargs))
 
 
 _GC_OPTIONS = ["stop", "restart", "collect", "count", "step", "setpause", "setstepmul",
@@ -321,9 +331,9 @@ def lua_warn(L, *args):
 
 
 _FUNCS = {
-    "assert": lua_assert, "collectgarbage": lua_collectgarbage, "dofile": lua_dofile,
+    "assert": lua_assert, "collectgarbage": lua_collectgarbage,
     "error": lua_error, "getmetatable": lua_getmetatable, "ipairs": lua_ipairs,
-    "loadfile": lua_loadfile, "load": lua_load, "next": lua_next, "pairs": lua_pairs,
+    "loadfile": lua_loadfile, "load": lua_load, "next": lua_next,
     "print": lua_print, "warn": lua_warn, "rawequal": lua_rawequal, "rawlen": lua_rawlen,
     "rawget": lua_rawget, "rawset": lua_rawset, "select": lua_select,
     "setmetatable": lua_setmetatable, "tonumber": lua_tonumber, "tostring": lua_tostring,
@@ -336,6 +346,8 @@ def open(L) -> LuaTable:
     for name, fn in _FUNCS.items():
         g.set_str(name, Builtin(fn, name))
     g.set_str("pcall", Special(lua_pcall, "pcall", "pcall"))
+    g.set_str("dofile", Special(lua_dofile, "dofile", "then_call", _dofile_target))
+    g.set_str("pairs", Special(lua_pairs, "pairs", "then_call", _pairs_target))
     g.set_str("xpcall", Special(lua_xpcall, "xpcall", "xpcall"))
     g.set_str("_G", g)
     g.set_str("_VERSION", "Lua 5.4")
