@@ -128,6 +128,7 @@ class LuaReference:
         self.lupa = lupa.lua54
         self.runtime = lupa.lua54.LuaRuntime(encoding=None, register_eval=False,
                                              register_builtins=False)
+        self._address = self.runtime.eval("function(t) return string.format('%p', t) end")
         self._pcall = self.runtime.eval(
             "function(code, name) "
             "  local f, err = load(code, name) "
@@ -162,10 +163,11 @@ class LuaReference:
         if self.lupa.lua_type(value) != "table":
             return value
         seen = {} if seen is None else seen
-        if id(value) in seen:
-            return seen[id(value)]
+        address = self._address(value)  # lupa wraps a table anew at each access
+        if address in seen:
+            return seen[address]
         out: dict = {}
-        seen[id(value)] = out
+        seen[address] = out
         for k, v in value.items():
             out[self.to_python(k, seen)] = self.to_python(v, seen)
         return out
