@@ -58,13 +58,13 @@ def _errmsg(e: LuaError, L: LuaState) -> str:
     """lua.c ``msghandler``: the message (via ``__tostring`` if needed) and traceback."""
     v = e.value
     if type(v) is not str:
-        if L.getmetafield(v, "__tostring") is not None:
-            try:
-                v = L.tostring(v)
-            except LuaError:
-                v = "(error object is not a string)"
-        elif type(v) in (int, float):
+        if type(v) in (int, float):
             v = L.tostring(v)
+        elif L.getmetafield(v, "__tostring") is not None:
+            try:
+                return L.tostring(v)      # that is the whole message: no traceback
+            except LuaError:
+                v = f"(error object is a {type_name(v)} value)"
         else:
             v = f"(error object is a {type_name(v)} value)"
     tb = e.traceback or "stack traceback:\n\t[C]: in ?"

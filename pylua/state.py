@@ -262,9 +262,16 @@ class LuaState:
     def where(self, level: int) -> str:
         """``luaL_where``: position of the function ``level`` levels up from the running
         host function (1: its caller)."""
-        frames = self.current.frames
-        i = len(frames) - level
-        return vm.where(frames[i]) if i >= 0 else ""
+        n = level
+        for fr in reversed(self.current.frames):
+            n -= 1
+            if n == 0:
+                return vm.where(fr)
+            if fr.kind == K_PCALL:      # the pcall/xpcall levels below it are C
+                n -= len(fr.aux)
+                if n <= 0:
+                    return ""
+        return ""
 
     def error(self, msg: str, level: int = 1) -> LuaError:
         """A LuaError whose message carries the position ``level`` (``luaL_error``)."""

@@ -88,13 +88,13 @@ class LuaTable:
             if key.is_integer():
                 self.set_int(int(key), value)
             elif key != key:
-                raise TableKeyError("index is NaN")
+                raise TableKeyError("table index is NaN")
             else:
                 self._set_hash(key, value)
         elif tk is bool:
             self._set_hash(TRUE_KEY if key else FALSE_KEY, value)
         elif key is None:
-            raise TableKeyError("index is nil")
+            raise TableKeyError("table index is nil")
         else:
             self._set_hash(key, value)
 

@@ -22,7 +22,7 @@ from .errors import ArgError, ErrorInErrorHandling, LuaError, chunkid
 from .frame import (K_BOUNDARY, K_CALL, K_CMARK, K_COBASE, K_COND, K_CONCAT, K_DISCARD, K_MM,
                     K_PCALL, MAX_C_CALLS, MAX_C_CALLS_ERR, MAX_STACK_SLOTS, ERROR_STACK_EXTRA, DEAD, NORMAL,
                     RUNNING, SUSPENDED, Frame, LuaThread)
-from .lauxlib import obj_type_name
+from .lauxlib import obj_type_name, type_error as type_error_arg
 from .number import (MAXINTEGER, MININTEGER, NEG_NAN, div_float, float_to_int, idiv_float,
                      mod_float, pow_float, shift_left, str2number, tostr, wrap)
 from .objects import Builtin, LuaFunction, Special, Upvalue, Userdata, is_function
@@ -146,18 +146,13 @@ def raw_equals(a: Any, b: Any) -> bool:
 
 
 def tointeger_ns(v: Any) -> Optional[int]:
-    """``luaV_tointegerns`` for bitwise operands: integers, integral floats, and
-    strings denoting them."""
+    """``luaV_tointegerns`` for bitwise operands: integers and integral floats (no
+    string coercion: strings have no bitwise metamethods either)."""
     t = type(v)
     if t is int:
         return v
     if t is float:
         return float_to_int(v)
-    if t is str:
-        n = str2number(v)
-        if n is None:
-            return None
-        return n if type(n) is int else float_to_int(n)
     return None
 
 
@@ -254,8 +249,8 @@ def runtime_error(fr: Frame, msg: str) -> LuaError:
     return LuaError(where(fr) + msg)
 
 
-def varinfo(fr: Frame, reg: Optional[int] = None, upval: Optional[int] = None) -> str:
-    if fr.proto is None:
+def varinfo(fr: Optional[Frame], reg: Optional[int] = None, upval: Optional[int] = None) -> str:
+    if fr is None or fr.proto is None:
         return ""
     if upval is not None:
         return formatvarinfo("upvalue", upvalname(fr.proto, upval))
@@ -274,7 +269,7 @@ def type_error(fr: Frame, v: Any, op: str, reg: Optional[int] = None,
 def call_error(fr: Frame, v: Any) -> LuaError:
     """``luaG_callerror``: the name comes from how the frame made the call."""
     kind, name = (None, None)
-    if fr.proto is not None:
+    if fr is not None and fr.proto is not None:
         kind, name = funcnamefromcode(fr.proto, fr.pc - 1)
     extra = formatvarinfo(kind, name) if kind else ""
     return runtime_error(fr, f"attempt to call a {obj_type_name(v)} value{extra}")
@@ -531,8 +526,8 @@ def precall(L, th: LuaThread, f: Any, args, kind: int, ret_a: int, nresults: int
             marker.aux = aux
             return deliver(L, th, marker, res)
         tm = tm_of(L, f, "__call")
-        if tm is None:
-            raise call_error(th.frames[-1], f)
+        if tm is None:      # a call made by pcall (C) has no position nor name
+            raise call_error(None if kind == K_PCALL else th.frames[-1], f)
         args = (f,) + tuple(args)
         f = tm
     raise runtime_error(th.frames[-1], "'__call' chain too long; possible loop")
@@ -547,7 +542,8 @@ def protected_call(L, th: LuaThread, f: Special, args, ret_a: int, nresults: int
     caller = th.frames[-1]
     try:
         target, rest, handler = _pcall_args(L, None if outer else caller, f, args)
-        if type(target) is Builtin:
+        if type(target) is Builtin or (type(target) is Special
+                                       and target.kind not in ("pcall", "xpcall")):
             return pcall_builtin(L, th, layers, target, rest, handler, ret_a, nresults)
         depth = len(th.frames)
         try:
@@ -574,8 +570,8 @@ def _pcall_args(L, caller: Optional[Frame], f: Special, args) -> tuple:
         if not args:
             raise arg_error(L, caller, f, ArgError(1, "value expected"))
         return args[0], tuple(args[1:]), None
-    if len(args) < 2:
-        raise arg_error(L, caller, f, ArgError(2, "value expected"))
+    if not is_function(args[1] if len(args) > 1 else None):
+        raise arg_error(L, caller, f, type_error_arg(2, "function", args))
     return args[0], tuple(args[2:]), args[1]
 
 
@@ -598,13 +594,20 @@ def pcall_builtin(L, th: LuaThread, layers: tuple, target: Builtin, args: tuple,
 
 
 def special_call(L, th: LuaThread, f: Special, args, ret_a: int, nresults: int) -> Frame:
+    try:
+        return _special_call(L, th, f, args, ret_a, nresults)
+    except ArgError as e:
+        raise arg_error(L, th.frames[-1], f, e) from None
+
+
+def _special_call(L, th: LuaThread, f: Special, args, ret_a: int, nresults: int) -> Frame:
     kind = f.kind
     if kind == "pcall" or kind == "xpcall":
         return protected_call(L, th, f, args, ret_a, nresults)
     if kind == "resume":
         co = args[0] if args else None
         if type(co) is not LuaThread:
-            raise arg_error(L, th.frames[-1], f, ArgError(1, "coroutine expected"))
+            raise arg_error(L, th.frames[-1], f, type_error_arg(1, "thread", args))
         return resume(L, th, co, tuple(args[1:]), ret_a, nresults, False)
     if kind == "wrap":
         return resume(L, th, f.data, tuple(args), ret_a, nresults, True)
@@ -813,8 +816,8 @@ def arith_mm(L, th: LuaThread, fr: Frame, x: Any, y: Any, tm_idx: int, dest: int
         if (tx is int or tx is float) and (ty is int or ty is float):
             if tointeger_ns(x) is None:
                 y, yreg = x, xreg
-            raise runtime_error(fr, f"number has no integer representation"
-                                    f"{varinfo(fr, yreg) if yreg is not None else ''}")
+            raise runtime_error(fr, f"number{varinfo(fr, yreg) if yreg is not None else ''}"
+                                    f" has no integer representation")
         what = "perform bitwise operation on"
     else:
         what = "perform arithmetic on"

@@ -99,9 +99,7 @@ def lua_next(L, *args):
 def _pairs_target(L, *args):
     v = check_any(args, 1)
     tm = L.getmetafield(v, "__pairs")
-    if tm is None:
-        if type(v) is not LuaTable:
-            raise type_error(1, "table", args)
+    if tm is None:          # a non-table fails later, in 'next'
         return None, (L.next_fn, v, None)
     return tm, (v,)
 
@@ -156,7 +154,7 @@ def lua_rawlen(L, *args):
         return (v.length(),)
     if type(v) is str:
         return (len(v),)
-    raise ArgError(1, "table or string expected")
+    raise type_error(1, "table or string", args)
 
 
 def lua_setmetatable(L, *args):
@@ -182,7 +180,7 @@ def lua_assert(L, *args):
     if args and not (args[0] is None or args[0] is False):
         return args
     check_any(args, 1)
-    raise LuaError(args[1] if len(args) > 1 else "assertion failed!")
+    return lua_error(L, args[1] if len(args) > 1 else "assertion failed!")
 
 
 def lua_error(L, *args):
@@ -200,8 +198,8 @@ def lua_pcall(L, *args):
 
 
 def lua_xpcall(L, *args):
-    if len(args) < 2:
-        raise ArgError(2, "value expected")
+    if not is_function(arg(args, 2)):
+        raise type_error(2, "function", args)
     ok, res = L.pcall(args[0], *args[2:])
     return (True,) + tuple(res) if ok else (False, L.call_handler(args[1], res))
 
@@ -227,7 +225,7 @@ def lua_load(L, *args):
             text = chunk
         else:
             if not is_function(chunk):
-                raise type_error(1, "string", args)
+                raise type_error(1, "function", args)
             name = opt_string(args, 2, "=(load)")
             text = _reader_chunk(L, chunk)
         if len(args) >= 4:          # an explicit env, even nil, becomes _ENV

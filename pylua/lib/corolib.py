@@ -14,7 +14,7 @@ from .. import vm
 def _check_co(args, n: int = 1) -> LuaThread:
     co = arg(args, n)
     if type(co) is not LuaThread:
-        raise type_error(n, "coroutine", args)
+        raise type_error(n, "thread", args)
     return co
 
 

@@ -43,8 +43,8 @@ def searchpath(name: str, path: str, sep: str = ".", rep: str = "/"):
             with io.open(filename, "rb"):
                 return filename, None
         except OSError:
-            tried.append(f"\n\tno file '{filename}'")
-    return None, "".join(tried)
+            tried.append(f"no file '{filename}'")
+    return None, "\n\t".join(tried)
 
 
 def _package_field(L, key: str):
@@ -57,7 +57,7 @@ def _searcher_preload(L, *args):
     preload = L.registry.get_str("_PRELOAD")
     loader = preload.get(name) if type(preload) is LuaTable else None
     if loader is None:
-        return (f"\n\tno field package.preload['{name}']",)
+        return (f"no field package.preload['{name}']",)
     return (loader, ":preload:")
 
 
@@ -115,7 +115,7 @@ def lua_require(L, *args):
     while True:
         searcher = L.index(searchers, i)
         if searcher is None:
-            raise LuaError(f"module '{name}' not found:{''.join(msgs)}")
+            raise L.error(f"module '{name}' not found:" + "".join("\n\t" + m for m in msgs))
         res = L.call(searcher, name)
         loader = res[0] if res else None
         if type(loader) is str:
