@@ -45,6 +45,15 @@ BINOPR = {
 UNOPR = {"-": OPR_MINUS, "~": OPR_BNOT, "not": OPR_NOT, "#": OPR_LEN}
 
 
+# the first token of statements that start with a keyword
+_FIRST_TOKEN = {
+    ast.Local: "'local'", ast.LocalFunction: "'local'", ast.FunctionStat: "'function'",
+    ast.Do: "'do'", ast.While: "'while'", ast.Repeat: "'repeat'", ast.If: "'if'",
+    ast.NumericFor: "'for'", ast.GenericFor: "'for'", ast.Return: "'return'",
+    ast.Break: "'break'", ast.Goto: "'goto'", ast.Label: "'::'",
+}
+
+
 class Vardesc:
     """An active local variable (lparser.h ``Vardesc``); ``k`` is the value of a
     compile-time constant."""
@@ -92,6 +101,8 @@ class Compiler:
         self.labels: List[Labeldesc] = []  # dyd->label
         self.fs: Optional[FuncState] = None
         self.nextline = 1                  # line of the token after the current statement
+        self.nextstat: Optional[ast.Stat] = None   # the statement it starts, if any
+        self.closer = "<eof>"              # the token closing the current statement list
         self._expr_dispatch = {
             ast.Nil: self._nil, ast.TrueExpr: self._true, ast.FalseExpr: self._false,
             ast.Number: self._number, ast.String: self._string, ast.Vararg: self._vararg,
@@ -115,10 +126,27 @@ class Compiler:
         return LuaSyntaxError(f"{chunkid(self.source)}:{self.lastline if line is None else line}:"
                               f" {msg}")
 
-    def errorlimit(self, fs: FuncState, limit: int, what: str) -> LuaSyntaxError:
-        line = fs.f.linedefined
-        where = "main function" if line == 0 else f"function at line {line}"
-        return self.semerror(f"too many {what} (limit is {limit}) in {where}")
+    def next_token(self) -> str:
+        """The token after the current statement as Lua's messages quote it."""
+        st = self.nextstat
+        if st is None:
+            return self.closer
+        t = type(st)
+        if t is ast.Assign or t is ast.CallStat:
+            node = st.targets[0] if t is ast.Assign else st.call
+            while not isinstance(node, (ast.Name, ast.Paren)):
+                node = node.obj if isinstance(node, (ast.Index, ast.MethodCall)) else node.func
+            return f"'{node.name}'" if type(node) is ast.Name else "'('"
+        return _FIRST_TOKEN[t]
+
+    def errorlimit(self, fs: FuncState, limit: int, what: str, near: Optional[str] = None,
+                   line: Optional[int] = None) -> LuaSyntaxError:
+        """Lua's message ends with the token being read (``near``) where the tree tells
+        which token that is."""
+        defined = fs.f.linedefined
+        where = "main function" if defined == 0 else f"function at line {defined}"
+        msg = f"too many {what} (limit is {limit}) in {where}"
+        return self.semerror(msg if near is None else f"{msg} near {near}", line)
 
     # ------------------------------------------------------------ variables
 
@@ -135,10 +163,12 @@ class Compiler:
                 return vd.ridx + 1
         return 0
 
-    def new_localvar(self, name: str) -> int:
+    def new_localvar(self, name: str, near: Optional[str] = None,
+                     line: Optional[int] = None) -> int:
+        """``near``/``line``: the token after the name, for the limit error."""
         fs = self.fs
         if self.nvars + 1 - fs.firstlocal > MAXVARS:
-            raise self.errorlimit(fs, MAXVARS, "local variables")
+            raise self.errorlimit(fs, MAXVARS, "local variables", near, line)
         vd = Vardesc(name)
         if self.nvars < len(self.actvar):
             self.actvar[self.nvars] = vd
@@ -453,7 +483,7 @@ class Compiler:
         env.idx = 0
         env.kind = VDKREG
         env.name = "_ENV"
-        self.statlist(chunk.body.stats, chunk.body.end_line, False)
+        self.statlist(chunk.body.stats, chunk.body.end_line, "<eof>")
         self.close_func(chunk.body.end_line)
         return f
 
@@ -466,14 +496,15 @@ class Compiler:
         f.linedefined = line
         closeline = self.nextline
         fs = self.open_func(f)
-        for name in func.params:
-            self.new_localvar(name)
+        params = func.params
+        for i, name in enumerate(params):
+            self.new_localvar(name, "','" if i + 1 < len(params) or func.is_vararg else "')'")
         self.adjustlocalvars(len(func.params))
         f.numparams = fs.nactvar
         if func.is_vararg:
             self.setvararg(fs, f.numparams)
         fs.reserveregs(fs.nactvar)
-        self.statlist(func.body.stats, func.body.end_line, False)
+        self.statlist(func.body.stats, func.body.end_line, "'end'")
         f.lastlinedefined = func.end_line
         self.lastline = func.end_line
         e.init(VRELOC, parent.codeABx(OP_CLOSURE, 0, len(parent.f.p) - 1))
@@ -645,18 +676,19 @@ class Compiler:
 
     # ------------------------------------------------------------ statements
 
-    def statlist(self, stats: List[ast.Stat], end_line: int, until: bool) -> None:
-        """``end_line``: line of the token closing the list; ``until``: the list is a
-        repeat body (a label before 'until' is not the last statement)."""
+    def statlist(self, stats: List[ast.Stat], end_line: int, closer: str) -> None:
+        """``end_line``/``closer``: line and text of the token closing the list."""
         i, n = 0, len(stats)
         fs = self.fs
         while i < n:
             st = stats[i]
-            # The line of the token after this statement, where Lua reports errors
-            # found once the statement is read.
+            # The token after this statement, where Lua reports errors found once
+            # the statement is read.
             self.nextline = stats[i + 1].line if i + 1 < n else end_line
+            self.nextstat = stats[i + 1] if i + 1 < n else None
+            self.closer = closer
             if type(st) is ast.Label:
-                i = self.labelstat(stats, i, end_line, until)
+                i = self.labelstat(stats, i, end_line, closer == "'until'")
             else:
                 self._stat_dispatch[type(st)](st)
                 i += 1
@@ -681,7 +713,7 @@ class Compiler:
     def block(self, blk: ast.Block) -> None:
         fs = self.fs
         self.enterblock(fs, False)
-        self.statlist(blk.stats, blk.end_line, False)
+        self.statlist(blk.stats, blk.end_line, "'end'")
         self.leaveblock(fs)
 
     def check_conflict(self, lhs: List[ExpDesc], v: ExpDesc) -> None:
@@ -789,7 +821,7 @@ class Compiler:
         self.enterblock(fs, True)
         bl2 = self.enterblock(fs, False)
         self.lastline = st.body.line
-        self.statlist(st.body.stats, st.body.end_line, True)
+        self.statlist(st.body.stats, st.body.end_line, "'until'")
         self.lastline = st.body.end_line
         condexit = self.cond(st.cond)
         self.leaveblock(fs)
@@ -839,8 +871,8 @@ class Compiler:
         self.enterblock(fs, True)
         base = fs.freereg
         for _ in range(3):
-            self.new_localvar("(for state)")
-        self.new_localvar(st.var)
+            self.new_localvar("(for state)", "'='")
+        self.new_localvar(st.var, "'='")
         self.exp1(st.start)
         self.exp1(st.stop)
         if st.step is not None:
@@ -858,10 +890,11 @@ class Compiler:
         self.lastline = st.line
         self.enterblock(fs, True)
         base = fs.freereg
+        names = st.names
         for _ in range(4):
-            self.new_localvar("(for state)")
-        for name in st.names:
-            self.new_localvar(name)
+            self.new_localvar("(for state)", "','" if len(names) > 1 else "'in'")
+        for i, name in enumerate(names):
+            self.new_localvar(name, "','" if i + 1 < len(names) else "'in'")
         line = st.exprs_line
         self.lastline = line
         e = ExpDesc()
@@ -874,7 +907,8 @@ class Compiler:
         self.leaveblock(fs)
 
     def test_then_block(self, cond: ast.Expr, blk: ast.Block, line: int,
-                        escapelist: int, has_else: bool) -> int:
+                        escapelist: int, closer: str) -> int:
+        """``closer``: the token ending the block ('elseif', 'else' or 'end')."""
         fs = self.fs
         self.lastline = line
         v = ExpDesc()
@@ -896,9 +930,9 @@ class Compiler:
             fs.goiftrue(v)
             self.enterblock(fs, False)
             jf = v.f
-        self.statlist(stats, blk.end_line, False)
+        self.statlist(stats, blk.end_line, closer)
         self.leaveblock(fs)
-        if has_else:
+        if closer != "'end'":
             escapelist = fs.concat(escapelist, fs.jump())
         fs.patchtohere(jf)
         return escapelist
@@ -908,9 +942,10 @@ class Compiler:
         escapelist = NO_JUMP
         ntests = len(st.tests)
         for i, (cond, blk) in enumerate(st.tests):
-            has_else = i + 1 < ntests or st.orelse is not None
+            closer = ("'elseif'" if i + 1 < ntests else
+                      "'else'" if st.orelse is not None else "'end'")
             escapelist = self.test_then_block(cond, blk, st.test_lines[i], escapelist,
-                                              has_else)
+                                              closer)
             self.lastline = blk.end_line
         if st.orelse is not None:
             self.lastline = st.orelse.line             # 'else'
@@ -922,7 +957,7 @@ class Compiler:
         fs = self.fs
         self.lastline = st.line
         fvar = fs.nactvar
-        self.new_localvar(st.name)
+        self.new_localvar(st.name, "'('")
         self.adjustlocalvars(1)
         b = ExpDesc()
         self.body(st.func, b, st.func.line)
@@ -934,8 +969,17 @@ class Compiler:
         toclose = -1
         nvars = 0
         vidx = 0
+        nnames = len(st.names)
         for name, attrib in zip(st.names, st.attribs):
-            vidx = self.new_localvar(name)
+            if attrib is not None:
+                near, line = "'<'", None
+            elif nvars + 1 < nnames:
+                near, line = "','", None
+            elif st.exprs:
+                near, line = "'='", None
+            else:                               # the next statement's token
+                near, line = self.next_token(), self.nextline
+            vidx = self.new_localvar(name, near, line)
             kind = RDKCONST if attrib == "const" else RDKTOCLOSE if attrib == "close" \
                 else VDKREG
             self.getlocalvardesc(fs, vidx).kind = kind
