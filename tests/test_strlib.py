@@ -9,6 +9,7 @@ types and error messages (without the ``chunk:line:`` prefix) must be identical.
 from __future__ import annotations
 
 import math
+import random
 import re
 
 import lupa.lua54
@@ -523,3 +524,92 @@ def _run_lupa(src):
 @pytest.mark.parametrize("src", SNIPPETS)
 def test_snippet_through_vm(src):
     assert _run_pylua(src) == _run_lupa(src)
+
+
+# ------------------------------------------------------------ seeded random comparisons
+
+_PATTERN_ATOMS = ["a", "b", ".", "%a", "%d", "%s", "%w", "[ab]", "[^a]", "[a-c]", "%%", "%.", "(",
+                  ")", "()", "%1", "%2", "%bab", "%f[a]", "%f[%s]", "$", "^", "[%d_]", "x", "%",
+                  "[", "]", "-", "%z", "\\0"]
+_SUBJECT_CHARS = ["a", "a", "b", "b", "c", "x", " ", "1", "_", "\\0"]
+
+
+def _random_pattern(rnd):
+    out, quantified = [], 0
+    for _ in range(rnd.randint(1, 6)):
+        q = rnd.choice(["", "", "", "*", "+", "-", "?"])
+        quantified += q != ""
+        out.append(rnd.choice(_PATTERN_ATOMS) + (q if quantified <= 3 else ""))
+    return "".join(out).replace('"', '\\"')
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_patterns(seed):
+    rnd = random.Random(seed)
+    for _ in range(250):
+        subject = "".join(rnd.choice(_SUBJECT_CHARS) for _ in range(rnd.randint(0, 12)))
+        args = '"%s", "%s"' % (subject, _random_pattern(rnd))
+        fname = rnd.choice(["find", "match", "gsub", "gmatch"])
+        if fname == "gmatch":
+            assert our_gmatch(args) == lua_gmatch(args), args
+            continue
+        if fname == "gsub":
+            args += ', "<%0>"'
+        elif fname == "find" and rnd.random() < 0.3:
+            args += ", %d" % rnd.randint(-5, 8)
+        got, expected = our_results(fname, args), lua_results(fname, args)
+        assert same(got, expected), (fname, args, got, expected)
+
+
+_FORMAT_VALUES = ["0", "1", "-1", "255", "3.0", "-0.0", "0.5", "1.5", "2.5", "1e300", "-1e-300",
+                  "1/3", "2^53", "2^63", "math.mininteger", "math.maxinteger", "1/0", "-1/0",
+                  "0/0", "-(0/0)", "123456.789", "5e-324", "0.1", "100", "1e15", "9.999e-5"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_format_specs(seed):
+    rnd = random.Random(seed)
+    for _ in range(400):
+        spec = ("%" + "".join(rnd.choice("-+ #0") for _ in range(rnd.randint(0, 3)))
+                + rnd.choice(["", "", "1", "5", "12", "20", "99", "0"])
+                + rnd.choice(["", "", ".", ".0", ".1", ".3", ".10", ".17", ".99"])
+                + rnd.choice("diuoxXcaAeEfgGsq"))
+        args = '"[%s]", %s' % (spec, rnd.choice(_FORMAT_VALUES))
+        got, expected = our_results("format", args), lua_results("format", args)
+        assert same(got, expected), (args, got, expected)
+
+
+_PACK_OPTIONS = ["b", "B", "h", "H", "i", "I", "i3", "I5", "i8", "i12", "I16", "l", "L", "j", "J",
+                 "T", "f", "d", "n", "s", "s1", "s2", "z", "x", "c3", "Xi4", "Xh", "!", "!2",
+                 "!4", "<", ">", "=", " "]
+_PACK_VALUES = ["0", "1", "-1", "127", "128", "-129", "255", "256", "65535", "-32768", "2^31",
+                "math.mininteger", "math.maxinteger", "1.5", "0.1", "1e300", '"ab"', '"abc"',
+                '""', '"a\\0"', "2^53"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_pack_roundtrips(seed):
+    rnd = random.Random(seed)
+    for _ in range(300):
+        fmt = "".join(rnd.choice(_PACK_OPTIONS) for _ in range(rnd.randint(1, 5)))
+        values = "".join(", " + rnd.choice(_PACK_VALUES) for _ in range(rnd.randint(0, 5)))
+        calls = [("pack", '"%s"%s' % (fmt, values)), ("packsize", '"%s"' % fmt)]
+        packed = our_results("pack", calls[0][1])
+        if packed[0] == "ok":
+            data = "".join("\\%d" % b for b in packed[1][0].encode("latin-1"))
+            calls += [("unpack", '"%s", "%s"' % (fmt, data)),
+                      ("unpack", '"%s", "%s", %d' % (fmt, data, rnd.randint(-3, 4)))]
+        for fname, args in calls:
+            got, expected = our_results(fname, args), lua_results(fname, args)
+            assert same(got, expected), (fname, args, got, expected)
+
+
+@pytest.mark.parametrize("tail", ['string.rep("(a)", 25)', '"(a*)"', '"(a-)$"', '"%1"',
+                                  'string.rep("()", 30) .. "a*"', '"a-(a)$"'])
+def test_recursion_depth_limit_is_lua_s(tail):
+    """'pattern too complex' appears at exactly the same nesting as in C Lua."""
+    for k in range(140, 200, 2):
+        args = 'string.rep("a", 300), string.rep("a?", %d) .. %s' % (k, tail)
+        for fname in ("match", "find"):
+            got, expected = our_results(fname, args), lua_results(fname, args)
+            assert same(got, expected), (fname, args, got, expected)

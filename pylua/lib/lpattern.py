@@ -149,25 +149,61 @@ def _single_set(pat: str, p: int, ep: int) -> frozenset:
 
 
 class Pattern:
-    """A parsed pattern: its items, and for each item the set of characters it
-    must start with (``first``), or None when it may match without consuming."""
+    """A parsed pattern and what the matcher may assume about each item i:
+    ``first[i]``, the set of characters any match of items[i:] must start with (or
+    None), found ``hops[i]`` capture openings/closings ahead; C would make that many
+    extra nested ``match`` calls before failing on a character outside the set, so
+    a caller may skip the attempt only while more depth than that is left."""
 
-    __slots__ = ("items", "first", "lead_literal", "lead_search")
+    __slots__ = ("items", "first", "hops", "run_only_end", "lead_literal", "lead_search")
 
     def __init__(self, pat: str) -> None:
         self.items = items = _parse(pat)
-        self.first = [_first_set(it) for it in items] + [None]
-        # what any match must begin with, skipping leading capture openings
+        n = len(items)
+        self.first: list = [None] * (n + 1)
+        self.hops = [0] * (n + 1)
+        target = list(range(n + 1))
+        passable = _passable_captures(items)
+        for i in range(n - 1, -1, -1):
+            if passable[i]:
+                self.first[i] = self.first[i + 1]
+                self.hops[i] = self.hops[i + 1] + 1
+                target[i] = target[i + 1]
+            else:
+                self.first[i] = _first_set(items[i])
+        # a run of item i can only be followed at its very end when no character
+        # of the run could start the rest of the pattern
+        self.run_only_end = [it[0] == _CHAR and self.first[i + 1] is not None
+                             and it[1].isdisjoint(self.first[i + 1])
+                             for i, it in enumerate(items)]
+        # where the scan for a match may jump: a literal, or a character of a set
         self.lead_literal: Optional[str] = None
         self.lead_search = None
-        k = 0
-        while k < len(items) and items[k][0] == _OPEN and k < MAXCAPTURES:
-            k += 1
-        if k < len(items):
-            if items[k][0] == _LIT:
-                self.lead_literal = items[k][1]
-            elif self.first[k] is not None and len(self.first[k]) < 256:
-                self.lead_search = _set_regex(self.first[k], "").search
+        if self.hops[0] < MAXCCALLS and self.first[0] is not None:
+            lead = items[target[0]]
+            if lead[0] == _LIT:
+                self.lead_literal = lead[1]
+            elif len(self.first[0]) < 256:
+                self.lead_search = _set_regex(self.first[0], "").search
+
+
+def _passable_captures(items: list) -> list:
+    """For each item: is it a capture opening/closing that cannot raise an error?
+    (Captures open and close in pattern order, so their levels are static.)"""
+    opened = unfinished = 0
+    passable = []
+    for it in items:
+        kind = it[0]
+        if kind == _OPEN:
+            passable.append(opened < MAXCAPTURES)
+            opened += 1
+            unfinished += it[1] == CAP_UNFINISHED
+        elif kind == _CLOSE:
+            passable.append(unfinished > 0)
+            unfinished -= 1
+        else:
+            passable.append(False)
+    return passable
 
 
 def _first_set(it: tuple) -> Optional[frozenset]:
@@ -227,7 +263,9 @@ def _parse(pat: str) -> list:
             cs = _single_set(pat, p, ep)
             q = pat[ep]
             if q in "*+-?" and ep < plen:
-                items.append((_CHAR, cs, q, _set_regex(cs, "*").match if cs else None))
+                # the run scanner; None for '.', whose run is the rest of the subject
+                run = _set_regex(cs, "*").match if len(cs) < 256 else None
+                items.append((_CHAR, cs, q, run))
                 p = ep + 1
             elif len(cs) == 1:
                 lit = next(iter(cs))
@@ -259,7 +297,7 @@ def compile_pattern(pat: str) -> Pattern:
 # ------------------------------------------------------------ the matcher
 
 class MatchState:
-    __slots__ = ("L", "src", "slen", "pattern", "items", "first", "depth", "level",
+    __slots__ = ("L", "src", "slen", "pattern", "items", "first", "hops", "depth", "level",
                  "cap_init", "cap_len", "steps")
 
     def __init__(self, L: Any, src: str, cp: Pattern) -> None:
@@ -269,6 +307,7 @@ class MatchState:
         self.pattern = cp
         self.items = cp.items
         self.first = cp.first
+        self.hops = cp.hops
         self.depth = MAXCCALLS
         self.level = 0
         self.cap_init = [0] * MAXCAPTURES
@@ -285,10 +324,15 @@ class MatchState:
         if charge is not None:
             charge(STEP_CHUNK)
 
-    def check_depth(self) -> None:
-        """Raise as C's next recursive ``match`` would when no depth is left."""
+    def follow(self, i: int) -> Optional[frozenset]:
+        """Before C would call ``match`` for items[i:]: raise if no depth is left,
+        else return the set a match of items[i:] must start with (None: unknown)."""
         if self.depth == 0:
             raise self.error("pattern too complex")
+        nxt = self.first[i]
+        if nxt is not None and self.depth <= self.hops[i]:
+            return None
+        return nxt
 
 
 def _match(ms: MatchState, s: int, i: int) -> int:
@@ -303,6 +347,8 @@ def _match(ms: MatchState, s: int, i: int) -> int:
     slen = ms.slen
     items = ms.items
     n = len(items)
+    nested = opened = 0
+    closed: Optional[list] = None
     while i < n:
         it = items[i]
         kind = it[0]
@@ -327,8 +373,7 @@ def _match(ms: MatchState, s: int, i: int) -> int:
                 i += 1
                 continue
             if q == "?":
-                ms.check_depth()
-                nxt = ms.first[i + 1]
+                nxt = ms.follow(i + 1)
                 if nxt is None or (s + 1 < slen and src[s + 1] in nxt):
                     r = _match(ms, s + 1, i + 1)
                     if r != -1:
@@ -338,32 +383,41 @@ def _match(ms: MatchState, s: int, i: int) -> int:
                 continue
             if q == "-":
                 s = _min_expand(ms, s, i)
+            elif i + 1 == n and ms.depth:
+                # the longest run ends the match (C's first try in max_expand)
+                s = slen if it[3] is None else it[3](src, s).end()
             else:
                 s = _max_expand(ms, s, i, s + 1 if q == "+" else s)
             break
-        if kind == _OPEN:
-            level = ms.level
-            if level >= MAXCAPTURES:
-                raise ms.error("too many captures")
-            ms.cap_init[level] = s
-            ms.cap_len[level] = it[1]
-            ms.level = level + 1
-            s = _match(ms, s, i + 1)
-            if s == -1:
-                ms.level -= 1
-            break
-        if kind == _CLOSE:
-            cap_len = ms.cap_len
-            lv = ms.level - 1
-            while lv >= 0 and cap_len[lv] != CAP_UNFINISHED:
-                lv -= 1
-            if lv < 0:
-                raise ms.error("invalid pattern capture")
-            cap_len[lv] = s - ms.cap_init[lv]
-            s = _match(ms, s, i + 1)
-            if s == -1:
-                cap_len[lv] = CAP_UNFINISHED
-            break
+        if kind == _OPEN or kind == _CLOSE:
+            # C recurses here and returns the inner result unchanged, so the call
+            # is flattened: depth is spent now, undone at the end on failure
+            if ms.depth == 0:
+                raise ms.error("pattern too complex")
+            ms.depth -= 1
+            nested += 1
+            if kind == _OPEN:
+                level = ms.level
+                if level >= MAXCAPTURES:
+                    raise ms.error("too many captures")
+                ms.cap_init[level] = s
+                ms.cap_len[level] = it[1]
+                ms.level = level + 1
+                opened += 1
+            else:
+                cap_len = ms.cap_len
+                lv = ms.level - 1
+                while lv >= 0 and cap_len[lv] != CAP_UNFINISHED:
+                    lv -= 1
+                if lv < 0:
+                    raise ms.error("invalid pattern capture")
+                cap_len[lv] = s - ms.cap_init[lv]
+                if closed is None:
+                    closed = [lv]
+                else:
+                    closed.append(lv)
+            i += 1
+            continue
         if kind == _END:
             if s != slen:
                 s = -1
@@ -390,19 +444,22 @@ def _match(ms: MatchState, s: int, i: int) -> int:
             i += 1
             continue
         raise ms.error(it[1])  # _ERROR
-    ms.depth += 1
+    ms.depth += 1 + nested
+    if s == -1 and nested:
+        ms.level -= opened
+        if closed is not None:
+            for lv in closed:
+                ms.cap_len[lv] = CAP_UNFINISHED
     return s
 
 
 def _max_expand(ms: MatchState, s: int, i: int, lo: int) -> int:
     """``max_expand``: longest run of item i from s, then back off towards lo."""
-    cs = ms.items[i][1]
-    e = ms.slen if len(cs) == 256 else ms.items[i][3](ms.src, s).end()
-    ms.check_depth()
+    run = ms.items[i][3]
+    e = ms.slen if run is None else run(ms.src, s).end()
+    nxt = ms.follow(i + 1)
     if i + 1 == len(ms.items):
         return e
-    nxt = ms.first[i + 1]
-    src = ms.src
     if nxt is None:
         if ms.items[i + 1][0] == _END:
             return e if e == ms.slen else -1
@@ -412,8 +469,10 @@ def _max_expand(ms: MatchState, s: int, i: int, lo: int) -> int:
                 return r
             e -= 1
         return -1
-    slen = ms.slen
-    if e == slen:
+    src = ms.src
+    if ms.pattern.run_only_end[i]:
+        return _match(ms, e, i + 1) if e < ms.slen and src[e] in nxt else -1
+    if e == ms.slen:
         e -= 1
     while e >= lo:
         if src[e] in nxt:
@@ -426,11 +485,10 @@ def _max_expand(ms: MatchState, s: int, i: int, lo: int) -> int:
 
 def _min_expand(ms: MatchState, s: int, i: int) -> int:
     """``min_expand``: shortest run of item i from s that lets the rest match."""
-    ms.check_depth()
+    nxt = ms.follow(i + 1)
     if i + 1 == len(ms.items):
         return s
     cs = ms.items[i][1]
-    nxt = ms.first[i + 1]
     src = ms.src
     slen = ms.slen
     if nxt is not None and len(cs) == 256 and len(nxt) == 1:
@@ -669,7 +727,8 @@ def str_gsub(L: Any, *args: Any) -> tuple:
     parts = _compile_replacement(repl) if type(repl) is str else None
     anchor = p[:1] == "^"
     cp = compile_pattern(p[1:] if anchor else p)
-    fast = not anchor and (cp.lead_literal is not None or cp.lead_search is not None)
+    lead_literal, lead_search = cp.lead_literal, cp.lead_search
+    fast = not anchor and (lead_literal is not None or lead_search is not None)
     ms = MatchState(L, src, cp)
     out: list = []
     pos = 0
@@ -678,7 +737,11 @@ def str_gsub(L: Any, *args: Any) -> tuple:
     changed = False
     while n < max_s:
         if fast:
-            nxt = _candidates(cp, src, pos)
+            if lead_literal is not None:
+                nxt = src.find(lead_literal, pos)
+            else:
+                m = lead_search(src, pos)
+                nxt = m.start() if m else -1
             if nxt < 0:
                 break
             if nxt > pos:
