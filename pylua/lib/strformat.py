@@ -175,9 +175,9 @@ def add_literal(L: Any, v: Any, arg: int) -> str:
 
 # ------------------------------------------------------------ the driver
 
-def check_format(L: Any, form: str, flags: str, precision: bool) -> None:
+def check_format(form: str, flags: str, precision: bool) -> Optional[str]:
     """``checkformat``: flags from ``flags``, a width and (maybe) a precision of at
-    most two digits each, then the conversion letter."""
+    most two digits each, then the conversion letter; the error message if not."""
     i = 1
     while form[i] in flags:
         i += 1
@@ -187,7 +187,8 @@ def check_format(L: Any, form: str, flags: str, precision: bool) -> None:
             i = _skip2digits(form, i + 1)
     c = form[i]
     if not ("a" <= c <= "z" or "A" <= c <= "Z"):
-        raise L.error("invalid conversion specification: '%s'" % form)
+        return "invalid conversion specification: '%s'" % form
+    return None
 
 
 def _skip2digits(form: str, i: int) -> int:
@@ -198,83 +199,128 @@ def _skip2digits(form: str, i: int) -> int:
     return i
 
 
+# conversion -> (accepted flags, precision allowed)
+_CHECKS = {"c": (FLAGS_C, False), "d": (FLAGS_I, True), "i": (FLAGS_I, True),
+           "u": (FLAGS_U, True), "o": (FLAGS_X, True), "x": (FLAGS_X, True),
+           "X": (FLAGS_X, True), "p": (FLAGS_C, False), "s": (FLAGS_C, True)}
+_CHECKS.update((c, (FLAGS_F, True)) for c in "aAeEfgG")
+
+
+class Item:
+    """One conversion of a format string: ``form`` ("%-5.2f"), its conversion
+    letter, the parsed Spec, and ``bad``, the error it raises once reached (C
+    checks some arguments before the specification and some after)."""
+
+    __slots__ = ("form", "conv", "spec", "bad", "plain")
+
+    def __init__(self, form: str, conv: str, bad: Optional[str] = None) -> None:
+        self.form = form
+        self.conv = conv
+        self.plain = len(form) == 2   # no flags, width or precision
+        if bad is None:
+            if conv == "q":
+                bad = None if self.plain else "specifier '%q' cannot have modifiers"
+            elif conv in _CHECKS:
+                if not (conv == "s" and self.plain):
+                    bad = check_format(form, *_CHECKS[conv])
+            else:
+                bad = "invalid conversion '%s' to 'format'" % form.split("\0")[0]
+        self.bad = bad
+        self.spec = Spec(form) if bad is None and conv in _CHECKS else None
+
+
+def parse_format(fmt: str) -> list:
+    """A format string as literal strings and ``Item``s (parsing stops at an
+    over-long specification, which raises when reached)."""
+    parts: list = []
+    i = 0
+    n = len(fmt)
+    while i < n:
+        j = fmt.find("%", i)
+        if j < 0:
+            parts.append(fmt[i:])
+            break
+        parts.append(fmt[i:j])
+        i = j + 1
+        if fmt[i:i + 1] == "%":
+            parts.append("%")
+            i += 1
+            continue
+        k = i
+        while k < n and fmt[k] in _SPAN:
+            k += 1
+        if k + 1 - i >= MAX_FORMAT - 10:
+            parts.append(Item("", "\0", "invalid format (too long)"))
+            break
+        parts.append(Item("%" + fmt[i:k + 1], fmt[k] if k < n else "\0"))
+        i = k + 1
+    return [p for p in parts if p != ""]
+
+
+_parsed: dict = {}
+
+
+def str_format(L: Any, *args: Any) -> tuple:
+    fmt = check_string(args, 1)
+    parts = _parsed.get(fmt)
+    if parts is None:
+        if len(_parsed) >= 256:
+            _parsed.clear()
+        parts = _parsed[fmt] = parse_format(fmt)
+    top = len(args)
+    arg = 1
+    out: list = []
+    for part in parts:
+        if type(part) is str:
+            out.append(part)
+            continue
+        arg += 1
+        if arg > top:
+            raise ArgError(arg, "no value")
+        out.append(_format_item(L, args, arg, part))
+    return ("".join(out),)
+
+
+def _format_item(L: Any, args: tuple, arg: int, item: Item) -> str:
+    conv = item.conv
+    if conv == "s":
+        s = L.tostring(args[arg - 1])
+        if item.plain:
+            return s
+        if "\0" in s:
+            raise ArgError(arg, "string contains zeros")
+        if item.bad:
+            raise L.error(item.bad)
+        if "." not in item.form and len(s) >= 100:
+            return s
+        return item.form % s
+    if conv in "diuoxX":
+        n = check_integer(args, arg)
+        if item.bad:
+            raise L.error(item.bad)
+        return str(n) if item.plain and conv in "di" else format_int(item.spec, n)
+    if conv in "feEgG":
+        x = float(check_number(args, arg))
+        if item.bad:
+            raise L.error(item.bad)
+        return format_float(item.spec, x)
+    if conv == "p":
+        ptr = _to_pointer(args[arg - 1])
+        if item.bad:
+            raise L.error(item.bad)
+        return item.spec.pad("(null)" if ptr is None else "0x%x" % ptr, "", False)
+    if item.bad:  # c, a, A and q check the specification first
+        raise L.error(item.bad)
+    if conv == "c":
+        return item.spec.pad(chr(check_integer(args, arg) & 0xFF), "", False)
+    if conv == "q":
+        return add_literal(L, args[arg - 1], arg)
+    return format_hexfloat(item.spec, float(check_number(args, arg)))
+
+
 def _to_pointer(v: Any) -> Optional[int]:
     """``lua_topointer``: an address for collectable values, None otherwise."""
     t = type(v)
     if v is None or t is bool or t is int or t is float:
         return None
     return id(v)
-
-
-def str_format(L: Any, *args: Any) -> tuple:
-    fmt = check_string(args, 1)
-    top = len(args)
-    arg = 1
-    out: list = []
-    i = 0
-    n = len(fmt)
-    while i < n:
-        j = fmt.find("%", i)
-        if j < 0:
-            out.append(fmt[i:])
-            break
-        out.append(fmt[i:j])
-        i = j + 1
-        if fmt[i:i + 1] == "%":
-            out.append("%")
-            i += 1
-            continue
-        arg += 1
-        if arg > top:
-            raise ArgError(arg, "no value")
-        k = i
-        while k < n and fmt[k] in _SPAN:
-            k += 1
-        if k + 1 - i >= MAX_FORMAT - 10:
-            raise L.error("invalid format (too long)")
-        form = "%" + fmt[i:k + 1]
-        conv = fmt[k] if k < n else "\0"
-        i = k + 1
-        out.append(_format_item(L, args, arg, form, conv))
-    return ("".join(out),)
-
-
-def _format_item(L: Any, args: tuple, arg: int, form: str, conv: str) -> str:
-    if conv == "c":
-        check_format(L, form, FLAGS_C, False)
-        spec = Spec(form)
-        return spec.pad(chr(check_integer(args, arg) & 0xFF), "", False)
-    if conv in "diuoxX":
-        n = check_integer(args, arg)
-        check_format(L, form, FLAGS_I if conv in "di" else FLAGS_U if conv == "u" else FLAGS_X,
-                     True)
-        return format_int(Spec(form), n)
-    if conv in "aA":
-        check_format(L, form, FLAGS_F, True)
-        return format_hexfloat(Spec(form), float(check_number(args, arg)))
-    if conv in "feEgG":
-        x = float(check_number(args, arg))
-        check_format(L, form, FLAGS_F, True)
-        return format_float(Spec(form), x)
-    if conv == "p":
-        ptr = _to_pointer(args[arg - 1])
-        check_format(L, form, FLAGS_C, False)
-        spec = Spec(form)
-        return spec.pad("(null)" if ptr is None else "0x%x" % ptr, "", False)
-    if conv == "q":
-        if len(form) > 2:
-            raise L.error("specifier '%q' cannot have modifiers")
-        return add_literal(L, args[arg - 1], arg)
-    if conv == "s":
-        s = L.tostring(args[arg - 1])
-        if len(form) == 2:
-            return s
-        if "\0" in s:
-            raise ArgError(arg, "string contains zeros")
-        check_format(L, form, FLAGS_C, True)
-        if "." not in form and len(s) >= 100:
-            return s
-        return form % s
-    shown = form.split("\0")[0]
-    raise L.error("invalid conversion '%s' to 'format'" % shown)
-
