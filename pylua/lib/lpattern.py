@@ -392,10 +392,6 @@ def _match(ms: MatchState, s: int, i: int) -> int:
         if kind == _OPEN or kind == _CLOSE:
             # C recurses here and returns the inner result unchanged, so the call
             # is flattened: depth is spent now, undone at the end on failure
-            if ms.depth == 0:
-                raise ms.error("pattern too complex")
-            ms.depth -= 1
-            nested += 1
             if kind == _OPEN:
                 level = ms.level
                 if level >= MAXCAPTURES:
@@ -416,6 +412,10 @@ def _match(ms: MatchState, s: int, i: int) -> int:
                     closed = [lv]
                 else:
                     closed.append(lv)
+            if ms.depth == 0:
+                raise ms.error("pattern too complex")
+            ms.depth -= 1
+            nested += 1
             i += 1
             continue
         if kind == _END:
