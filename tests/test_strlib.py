@@ -614,3 +614,21 @@ def test_recursion_depth_limit_is_lua_s(tail):
         for fname in ("match", "find"):
             got, expected = our_results(fname, args), lua_results(fname, args)
             assert same(got, expected), (fname, args, got, expected)
+
+
+def test_gmatch_iterator_keeps_c_depth_state_after_errors():
+    """C's gmatch keeps its match state: after an error the remaining depth stays
+    spent, and after 'pattern too complex' it is unlimited."""
+    args = 'string.rep("a", 200), string.rep("a?", 150) .. "%1"'
+    code = ("local it = string.gmatch(%s) local out = {} for i = 1, 3 do "
+            "local ok, msg = pcall(it) out[i] = msg end return table.concat(out, ';')" % args)
+    expected = from_lua(LUA.execute(code))
+    argv = LUA.execute("return table.pack(%s)" % args)
+    it = LIB.get_str("gmatch").fn(L, from_lua(argv[1]), from_lua(argv[2]))[0]
+    got = []
+    for _ in range(3):
+        with pytest.raises(LuaError) as err:
+            it.fn(L)
+        got.append(str(err.value.value))
+    assert ";".join(got) == expected
+    assert expected == "invalid capture index %1;pattern too complex;invalid capture index %1"

@@ -317,6 +317,12 @@ class MatchState:
     def error(self, msg: str) -> Exception:
         return self.L.error(msg)
 
+    def too_complex(self) -> Exception:
+        """C's check ``matchdepth-- == 0`` leaves -1 behind (no limit any more for
+        a gmatch iterator called again after the error); so does this."""
+        self.depth = -1
+        return self.error("pattern too complex")
+
     def charge(self) -> None:
         """The step-limit hook (see STEP_CHUNK)."""
         self.steps = STEP_CHUNK
@@ -328,7 +334,7 @@ class MatchState:
         """Before C would call ``match`` for items[i:]: raise if no depth is left,
         else return the set a match of items[i:] must start with (None: unknown)."""
         if self.depth == 0:
-            raise self.error("pattern too complex")
+            raise self.too_complex()
         nxt = self.first[i]
         if nxt is not None and self.depth <= self.hops[i]:
             return None
@@ -338,7 +344,7 @@ class MatchState:
 def _match(ms: MatchState, s: int, i: int) -> int:
     """``match``: the end of a match of items[i:] at src[s:], or -1."""
     if ms.depth == 0:
-        raise ms.error("pattern too complex")
+        raise ms.too_complex()
     ms.depth -= 1
     ms.steps -= 1
     if ms.steps < 0:
@@ -413,7 +419,7 @@ def _match(ms: MatchState, s: int, i: int) -> int:
                 else:
                     closed.append(lv)
             if ms.depth == 0:
-                raise ms.error("pattern too complex")
+                raise ms.too_complex()
             ms.depth -= 1
             nested += 1
             i += 1
@@ -639,11 +645,11 @@ def str_gmatch(L: Any, *args: Any) -> tuple:
     init = posrelat_start(opt_integer(args, 3, 1), ls) - 1
     if init > ls:
         init = ls + 1
-    cp = compile_pattern(p)
+    ms = MatchState(L, s, compile_pattern(p))  # kept across calls, as in C
     state = [init, -1]  # current position, end of last match
 
     def gmatch_aux(L: Any, *_: Any) -> tuple:
-        ms = MatchState(L, s, cp)
+        ms.L = L
         found = _first_match(ms, state[0], False, state[1])
         if found is None:
             state[0] = ls + 1
