@@ -8,11 +8,15 @@ an ``_ERROR`` item, raised only when the matcher reaches it, because C Lua repor
 such errors lazily (``string.find("abc", "x[")`` is simply nil).
 
 ``_match`` is a port of C's ``match``: it loops where C tail-calls with ``goto``
-and recurses exactly where C recurses, counting the same depth (MAXCCALLS = 200 ->
-"pattern too complex").  The speed-ups do not change results: runs of a character
-class are measured with a compiled character set, and positions where the next
-item cannot start (its first character is not acceptable) are skipped without a
-recursive call.  No Lua pattern is ever translated into a Python regular expression.
+and recurses where C recurses, spending the same depth (MAXCCALLS = 200 ->
+"pattern too complex"); C's recursion for a capture opening or closing returns
+the inner result unchanged, so it is flattened into the loop (depth still spent,
+undone on failure).  The speed-ups do not change results or errors: runs of a
+character class are measured with a compiled character set, and attempts at
+positions where the rest of the pattern cannot start (its first character is not
+acceptable, see ``Pattern``) are skipped, but only while C's attempt could not
+have run out of depth.  No Lua pattern is translated into a Python regular
+expression; ``re`` only scans for members of one character set.
 """
 from __future__ import annotations
 
@@ -733,8 +737,7 @@ def str_gsub(L: Any, *args: Any) -> tuple:
     parts = _compile_replacement(repl) if type(repl) is str else None
     anchor = p[:1] == "^"
     cp = compile_pattern(p[1:] if anchor else p)
-    lead_literal, lead_search = cp.lead_literal, cp.lead_search
-    fast = not anchor and (lead_literal is not None or lead_search is not None)
+    fast = not anchor and (cp.lead_literal is not None or cp.lead_search is not None)
     ms = MatchState(L, src, cp)
     out: list = []
     pos = 0
@@ -743,11 +746,7 @@ def str_gsub(L: Any, *args: Any) -> tuple:
     changed = False
     while n < max_s:
         if fast:
-            if lead_literal is not None:
-                nxt = src.find(lead_literal, pos)
-            else:
-                m = lead_search(src, pos)
-                nxt = m.start() if m else -1
+            nxt = _candidates(cp, src, pos)
             if nxt < 0:
                 break
             if nxt > pos:
