@@ -551,15 +551,23 @@ class Compiler:
         self.body(node, v, node.line)
 
     def _binop(self, node: ast.BinOp, v: ExpDesc) -> None:
+        # Left operands nest to any depth ('a + b + c ...'): walk them in a loop, as
+        # subexpr's loop does, instead of recursing.
+        spine = [node]
+        left = node.left
+        while type(left) is ast.BinOp:
+            spine.append(left)
+            left = left.left
         fs = self.fs
-        self.expr(node.left, v)
-        line = node.line
-        self.lastline = line
-        op = BINOPR[node.op]
-        fs.infix(op, v)
-        v2 = ExpDesc()
-        self.expr(node.right, v2)
-        fs.posfix(op, v, v2, line)
+        self.expr(left, v)
+        for node in reversed(spine):
+            line = node.line
+            self.lastline = line
+            op = BINOPR[node.op]
+            fs.infix(op, v)
+            v2 = ExpDesc()
+            self.expr(node.right, v2)
+            fs.posfix(op, v, v2, line)
 
     def _unop(self, node: ast.UnOp, v: ExpDesc) -> None:
         line = node.line

@@ -239,6 +239,8 @@ SNIPPETS = {
     "deep_tables": "local t = " + "{" * 190 + "}" * 190,
     "deep_unary": "local a\nlocal b = " + "- " * 190 + "a",
     "deep_calls": "f" + "(f" * 150 + ")" * 150,
+    "long_left_chains": "local a = 1\nlocal b = " + " + ".join(["a"] * 3000)
+                        + "\nlocal c = " + " or ".join(["a"] * 3000),
     "self_assign_ops": "local t = {}\nt.x = t.x + 1\nt[1] = t[1] .. 's'\n"
                        "t.y = not t.y\nt.n = #t",
 }
