@@ -14,7 +14,7 @@ from typing import List, Optional
 from . import ast
 from .errors import LuaSyntaxError, chunkid
 from .lcode import (
-    BlockCnt, ExpDesc, FuncState, LUA_MULTRET, NO_JUMP, hasmultret,
+    BlockCnt, ExpDesc, FuncState, LUA_MULTRET, NO_JUMP, growvector_error, hasmultret,
     VCALL, VCONST, VFALSE, VINDEXED, VINDEXSTR, VINDEXUP, VKFLT, VKINT, VKSTR, VRELOC,
     VLOCAL, VNIL, VNONRELOC, VTRUE, VUPVAL, VVARARG, VVOID,
     OPR_ADD, OPR_AND, OPR_BAND, OPR_BNOT, OPR_BOR, OPR_BXOR, OPR_CONCAT, OPR_DIV, OPR_EQ,
@@ -490,7 +490,7 @@ class Compiler:
     def body(self, func: ast.Function, e: ExpDesc, line: int) -> None:
         parent = self.fs
         if len(parent.f.p) >= MAXARG_Bx:
-            raise self.errorlimit(parent, MAXARG_Bx, "functions")
+            raise growvector_error("functions", MAXARG_Bx)
         f = Proto(self.source)
         parent.f.p.append(f)
         f.linedefined = line

@@ -100,6 +100,12 @@ class ExpDesc:
         return self.t != self.f
 
 
+def growvector_error(what: str, limit: int) -> LuaSyntaxError:
+    """``luaM_growvector``'s overflow error: a run-time error raised while ``load`` (a C
+    function) runs, so it carries no position."""
+    return LuaSyntaxError(f"too many {what} (limit is {limit})")
+
+
 def swapexps(e1: ExpDesc, e2: ExpDesc) -> None:
     tmp = e1.copy()
     e1.set_from(e2)
@@ -302,8 +308,8 @@ class FuncState:
             if type(old) is type(v) and old == v:
                 return k
         k = len(ks)
-        if k > MAXARG_Ax:
-            raise self.error("too many constants")
+        if k >= MAXARG_Ax:
+            raise growvector_error("constants", MAXARG_Ax)
         cache[key] = k
         ks.append(v)
         return k
