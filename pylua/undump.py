@@ -212,6 +212,8 @@ _TESTS = (O.OP_EQ, O.OP_LT, O.OP_LE, O.OP_EQK, O.OP_EQI, O.OP_LTI, O.OP_LEI, O.O
           O.OP_GEI, O.OP_TEST, O.OP_TESTSET, O.OP_LFALSESKIP)
 _WITH_EXTRAARG = (O.OP_LOADKX, O.OP_NEWTABLE)
 _RETURNS = (O.OP_RETURN, O.OP_RETURN0, O.OP_RETURN1)
+_ARITH = frozenset([O.OP_ADDI, *range(O.OP_ADDK, O.OP_SHR + 1)])   # followed by an MMBIN*
+_MMBINS = (O.OP_MMBIN, O.OP_MMBINI, O.OP_MMBINK)
 TM_ADD, TM_SHR = 6, 17      # the events an MMBIN instruction may name
 
 
@@ -270,6 +272,10 @@ class _Checker:
             self.special(pc, i, op, a, b, c, k)
         if op in _TESTS:
             self.target(pc + 2)
+        elif op in _ARITH:      # the fast path skips the metamethod instruction
+            if pc + 1 >= self.n or O.get_op(self.p.code[pc + 1]) not in _MMBINS:
+                self.bad("arithmetic without metamethod instruction")
+            self.target(pc + 2)
         elif op in _WITH_EXTRAARG or (op == O.OP_SETLIST and k):
             if pc + 1 >= self.n or O.get_op(self.p.code[pc + 1]) != O.OP_EXTRAARG:
                 self.bad("missing extra argument")
@@ -309,7 +315,7 @@ class _Checker:
                 self.reg(b)
             elif op == O.OP_MMBINK:
                 self.const(b)
-            if pc == 0 or not TM_ADD <= c <= TM_SHR:
+            if pc == 0 or O.get_op(self.p.code[pc - 1]) not in _ARITH or not TM_ADD <= c <= TM_SHR:
                 self.bad("invalid metamethod instruction")
         elif op == O.OP_CONCAT:
             if b == 0:
@@ -370,3 +376,114 @@ def verify(r: _Reader, p: Proto, parent: Proto | None) -> None:
         checker.instruction(pc, i)
     for child in p.p:
         verify(r, child, p)
+    check_register_kinds(r, p)      # after the children's upvalues are known valid
+
+
+# What the VM assumes about register contents without checking (as lvm.c does): SETLIST
+# stores into a table made by NEWTABLE, FORLOOP counts with the numbers FORPREP left.
+# A forward data-flow pass proves these over every path. A register that a closure has
+# captured (until CLOSE or return) may change behind the function's back: never trusted.
+_OTHER, _TABLE, _NUMBER, _OPEN = 0, 1, 2, 3
+
+
+def _merge(x: int, y: int) -> int:
+    if x == _OPEN or y == _OPEN:
+        return _OPEN
+    return x if x == y else _OTHER
+
+
+def _jump(p: Proto, pc: int, i: int, op: int) -> int:
+    if op == O.OP_JMP:
+        return pc + 1 + O.getarg_sJ(i)
+    if op == O.OP_FORPREP:
+        return pc + 2 + O.getarg_Bx(i)
+    if op == O.OP_TFORPREP:
+        return pc + 1 + O.getarg_Bx(i)
+    return pc + 1 - O.getarg_Bx(i)      # FORLOOP, TFORLOOP
+
+
+def _written(i: int, op: int, size: int, prev_a: int) -> range:
+    """The registers instruction ``i`` may overwrite."""
+    a, b, c = O.getarg_A(i), O.getarg_B(i), O.getarg_C(i)
+    if op == O.OP_LOADNIL:
+        return range(a, a + b + 1)
+    if op == O.OP_SELF:
+        return range(a, a + 2)
+    if op in (O.OP_CALL, O.OP_TAILCALL, O.OP_VARARG):
+        return range(a, a + c - 1 if c else size)
+    if op == O.OP_TFORCALL:
+        return range(a + 4, a + 4 + c)
+    if op == O.OP_TFORLOOP:
+        return range(a + 2, a + 3)
+    if op == O.OP_CONCAT:
+        return range(a, a + b)
+    if op in (O.OP_FORPREP, O.OP_FORLOOP):
+        return range(a, a + 4)
+    if op in _MMBINS:
+        return range(prev_a, prev_a + 1)
+    if O.TESTA_MODE[op] and op != O.OP_VARARGPREP:
+        return range(a, a + 1)
+    return range(0)
+
+
+def _successors(p: Proto, pc: int, i: int, op: int) -> tuple:
+    if op in _RETURNS:
+        return ()
+    if op in (O.OP_JMP, O.OP_TFORPREP):
+        return (_jump(p, pc, i, op),)
+    if op in (O.OP_FORPREP, O.OP_FORLOOP, O.OP_TFORLOOP):
+        return (pc + 1, _jump(p, pc, i, op))
+    if op in _TESTS:
+        return (pc + 2,) if op == O.OP_LFALSESKIP else (pc + 1, pc + 2)
+    if op in _ARITH:
+        return (pc + 1, pc + 2)
+    if op in _WITH_EXTRAARG or (op == O.OP_SETLIST and O.getarg_k(i)):
+        return (pc + 2,)
+    return (pc + 1,)
+
+
+def check_register_kinds(r: _Reader, p: Proto) -> None:
+    size = p.maxstacksize
+    code = p.code
+    states: list = [None] * len(code)
+    states[0] = bytes(size)
+    work = [0]
+    while work:
+        pc = work.pop()
+        kinds = states[pc]
+        i = code[pc]
+        op = O.get_op(i)
+        a = O.getarg_A(i)
+        if op == O.OP_SETLIST and kinds[a] != _TABLE:
+            raise r.error("list stored into a non-table")
+        if op == O.OP_FORLOOP and kinds[a:a + 3] != bytes([_NUMBER]) * 3:
+            raise r.error("numeric for loop without preparation")
+        out = bytearray(kinds)
+        for reg in _written(i, op, size, O.getarg_A(code[pc - 1]) if pc else 0):
+            if reg < size and out[reg] != _OPEN:
+                out[reg] = _OTHER
+        if op == O.OP_NEWTABLE and out[a] != _OPEN:
+            out[a] = _TABLE
+        elif op == O.OP_CLOSURE:
+            for uv in p.p[O.getarg_Bx(i)].upvalues:
+                if uv.instack:
+                    out[uv.idx] = _OPEN
+        elif op == O.OP_CLOSE:
+            for reg in range(a, size):
+                if out[reg] == _OPEN:
+                    out[reg] = _OTHER
+        for succ in _successors(p, pc, i, op):
+            new = bytearray(out)
+            if (op == O.OP_FORPREP and succ == pc + 1) or (op == O.OP_FORLOOP and succ != pc + 1):
+                for reg in range(a, a + 4):
+                    if new[reg] != _OPEN:
+                        new[reg] = _NUMBER
+            old = states[succ]
+            if old is None:
+                merged = bytes(new)
+            else:
+                merged = bytes(map(_merge, old, new))
+                if merged == old:
+                    continue
+            states[succ] = merged
+            work.append(succ)
