@@ -567,6 +567,25 @@ def test_semantic_errors_match_lua548(src):
     assert str(info.value) == expected
 
 
+# Limits found while resolving a name or reserving a register: Lua quotes the token
+# being read, which the tree does not record, so only the rest of the message is ours.
+LIMIT_ERRORS = [
+    "local " + _names(150) + "\nfunction g()\n  local " + _names(150).replace("v", "w")
+    + "\n  return function() return " + " + ".join([f"v{i}" for i in range(150)]
+                                                 + [f"w{i}" for i in range(150)]) + " end\nend",
+    "f(" + ", ".join(["1"] * 300) + ")",
+    "local a\nreturn " + ", ".join(["a"] * 260),
+]
+
+
+@pytest.mark.parametrize("src", LIMIT_ERRORS, ids=range(len(LIMIT_ERRORS)))
+def test_limit_errors_match_lua548(src):
+    expected = _LUA.eval("load")(src.encode(), b"@t.lua")[1].decode("latin-1")
+    with pytest.raises(LuaSyntaxError) as info:
+        compile_chunk(parse(src, "@t.lua"))
+    assert str(info.value) == expected.rsplit(" near ", 1)[0]
+
+
 def test_compile_speed():
     """A 10 000-line program compiles in well under a second of CPU time (process
     time, so that other processes on a loaded machine do not count)."""
