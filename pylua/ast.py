@@ -118,15 +118,16 @@ class Call(Expr):
 
 class MethodCall(Expr):
     """``obj:method(args)``"""
-    __slots__ = ("obj", "method", "args", "end_line")
+    __slots__ = ("obj", "method", "args", "end_line", "name_line")
 
     def __init__(self, obj: Expr, method: str, args: List[Expr], line: int,
-                 end_line: Optional[int] = None) -> None:
+                 end_line: Optional[int] = None, name_line: Optional[int] = None) -> None:
         self.obj = obj
         self.method = method
         self.args = args
         self.line = line
         self.end_line = line if end_line is None else end_line
+        self.name_line = line if name_line is None else name_line   # line of ``method``
 
 
 class Paren(Expr):
@@ -142,17 +143,20 @@ class Paren(Expr):
 
 class Function(Expr):
     """``function (params) body end``; for ``function a:m()`` the parser puts ``self``
-    first in ``params``."""
-    __slots__ = ("params", "is_vararg", "body", "end_line", "name")
+    first in ``params``. ``vararg_line``: line of the ``...`` parameter (defaults to
+    ``line``)."""
+    __slots__ = ("params", "is_vararg", "body", "end_line", "name", "vararg_line")
 
     def __init__(self, params: List[str], is_vararg: bool, body: "Block", line: int,
-                 end_line: int, name: Optional[str] = None) -> None:
+                 end_line: int, name: Optional[str] = None,
+                 vararg_line: Optional[int] = None) -> None:
         self.params = params
         self.is_vararg = is_vararg
         self.body = body
         self.line = line
         self.end_line = end_line
         self.name = name
+        self.vararg_line = line if vararg_line is None else vararg_line
 
 
 class TableField(Node):

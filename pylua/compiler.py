@@ -502,6 +502,7 @@ class Compiler:
         self.adjustlocalvars(len(func.params))
         f.numparams = fs.nactvar
         if func.is_vararg:
+            self.lastline = func.vararg_line
             self.setvararg(fs, f.numparams)
         fs.reserveregs(fs.nactvar)
         self.statlist(func.body.stats, func.body.end_line, "'end'")
@@ -599,7 +600,7 @@ class Compiler:
     def _methodcall(self, node: ast.MethodCall, v: ExpDesc) -> None:
         fs = self.fs
         self.expr(node.obj, v)
-        self.lastline = node.line
+        self.lastline = node.name_line
         key = ExpDesc(VKSTR)
         key.val = node.method
         fs.self_(v, key)
