@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Optional
 
 from . import number
-from .errors import LuaSyntaxError, chunkid
+from .errors import LuaSyntaxError
 from .opcodes import (
     MAXARG_B, MAXARG_Bx, MAXARG_C, MAXARG_Ax, MAXARG_sJ, MAXINDEXRK, NO_REG,
     OFFSET_sBx, OFFSET_sC, OFFSET_sJ, TESTT_MODE, create_ABCk, create_ABx, create_Ax,
@@ -209,11 +209,9 @@ class FuncState:
 
     # ------------------------------------------------------------ errors
 
-    def error(self, msg: str, line: Optional[int] = None) -> LuaSyntaxError:
-        """A compile error at the current line (``luaK_semerror``/``luaX_syntaxerror``)."""
-        ls = self.ls
-        return LuaSyntaxError(f"{chunkid(ls.source)}:{ls.lastline if line is None else line}:"
-                              f" {msg}")
+    def error(self, msg: str) -> LuaSyntaxError:
+        """A compile error at the current line (``luaX_syntaxerror``)."""
+        return self.ls.semerror(msg)
 
     # ------------------------------------------------------------ emitting
 
