@@ -632,3 +632,13 @@ def test_gmatch_iterator_keeps_c_depth_state_after_errors():
         got.append(str(err.value.value))
     assert ";".join(got) == expected
     assert expected == "invalid capture index %1;pattern too complex;invalid capture index %1"
+
+
+def test_format_p_addresses_follow_lua_string_interning():
+    fmt = LIB.get_str("format").fn
+    short1, short2 = "".join(["a"] * 10), "aa" * 5
+    long1, long2 = "".join(["a"] * 300), "a" * 300
+    assert fmt(L, "%p", short1) == fmt(L, "%p", short2)
+    assert fmt(L, "%p", long1) != fmt(L, "%p", long2)
+    assert fmt(L, "%p", LuaTable()) != fmt(L, "%p", LuaTable())
+    assert fmt(L, "%p|%p", 1, None) == ("(null)|(null)",)

@@ -5,6 +5,7 @@ NaNs (``-nan`` keeps its sign) are formatted here."""
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any, Optional
 
 from ..errors import ArgError
@@ -12,6 +13,7 @@ from ..lauxlib import check_integer, check_number, check_string
 from ..number import MININTEGER
 
 MAX_FORMAT = 32
+LUAI_MAXSHORTLEN = 40
 FLAGS_F = "-+#0 "  # a A e E f g G
 FLAGS_X = "-#0"    # o x X
 FLAGS_I = "-+0 "   # d i
@@ -323,4 +325,6 @@ def _to_pointer(v: Any) -> Optional[int]:
     t = type(v)
     if v is None or t is bool or t is int or t is float:
         return None
+    if t is str and len(v) <= LUAI_MAXSHORTLEN:
+        return id(sys.intern(v))  # Lua interns short strings: equal ones share an address
     return id(v)
