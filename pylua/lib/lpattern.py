@@ -301,8 +301,8 @@ def compile_pattern(pat: str) -> Pattern:
 # ------------------------------------------------------------ the matcher
 
 class MatchState:
-    __slots__ = ("L", "src", "slen", "pattern", "items", "first", "hops", "depth", "level",
-                 "cap_init", "cap_len", "steps")
+    __slots__ = ("L", "src", "slen", "pattern", "items", "nitems", "first", "hops",
+                 "depth", "level", "cap_init", "cap_len", "steps")
 
     def __init__(self, L: Any, src: str, cp: Pattern) -> None:
         self.L = L
@@ -310,6 +310,7 @@ class MatchState:
         self.slen = len(src)
         self.pattern = cp
         self.items = cp.items
+        self.nitems = len(cp.items)
         self.first = cp.first
         self.hops = cp.hops
         self.depth = MAXCCALLS
@@ -356,7 +357,7 @@ def _match(ms: MatchState, s: int, i: int) -> int:
     src = ms.src
     slen = ms.slen
     items = ms.items
-    n = len(items)
+    n = ms.nitems
     nested = opened = 0
     closed: Optional[list] = None
     while i < n:
@@ -468,7 +469,7 @@ def _max_expand(ms: MatchState, s: int, i: int, lo: int) -> int:
     run = ms.items[i][3]
     e = ms.slen if run is None else run(ms.src, s).end()
     nxt = ms.follow(i + 1)
-    if i + 1 == len(ms.items):
+    if i + 1 == ms.nitems:
         return e
     if nxt is None:
         if ms.items[i + 1][0] == _END:
@@ -496,7 +497,7 @@ def _max_expand(ms: MatchState, s: int, i: int, lo: int) -> int:
 def _min_expand(ms: MatchState, s: int, i: int) -> int:
     """``min_expand``: shortest run of item i from s that lets the rest match."""
     nxt = ms.follow(i + 1)
-    if i + 1 == len(ms.items):
+    if i + 1 == ms.nitems:
         return s
     cs = ms.items[i][1]
     src = ms.src
