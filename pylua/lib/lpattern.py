@@ -159,7 +159,8 @@ class Pattern:
     extra nested ``match`` calls before failing on a character outside the set, so
     a caller may skip the attempt only while more depth than that is left."""
 
-    __slots__ = ("items", "first", "hops", "run_only_end", "lead_literal", "lead_search")
+    __slots__ = ("items", "first", "hops", "run_only_end", "lead_literal", "lead_search",
+                 "skip_run")
 
     def __init__(self, pat: str) -> None:
         self.items = items = _parse(pat)
@@ -189,6 +190,16 @@ class Pattern:
                 self.lead_literal = lead[1]
             elif len(self.first[0]) < 256:
                 self.lead_search = _set_regex(self.first[0], "").search
+        # A leading run item (X+ or X*) that can only be followed at the end of its
+        # run tries the rest of the pattern at that same place from any start inside
+        # the run; so when an attempt fails, every later start inside the run fails
+        # alike (unless a back-reference makes the rest depend on the start).
+        lead = items[target[0]] if target[0] < n else None
+        self.skip_run = None
+        if (lead is not None and lead[0] == _CHAR and lead[2] in "+*" and lead[3] is not None
+                and self.run_only_end[target[0]] and self.hops[0] < MAXCCALLS
+                and all(it[0] != _BACKREF for it in items)):
+            self.skip_run = lead[3]
 
 
 def _passable_captures(items: list) -> list:
@@ -599,8 +610,15 @@ def _first_match(ms: MatchState, pos: int, anchor: bool, lastmatch: int) -> Opti
             return pos, e
         if anchor:
             return None
-        pos += 1
+        pos = _next_start(cp, src, pos)
     return None
+
+
+def _next_start(cp: Pattern, src: str, pos: int) -> int:
+    """Where to try after a failed attempt at pos (see ``Pattern.skip_run``)."""
+    if cp.skip_run is None:
+        return pos + 1
+    return max(pos + 1, cp.skip_run(src, pos).end())
 
 
 # ------------------------------------------------------------ library functions
@@ -764,8 +782,9 @@ def str_gsub(L: Any, *args: Any) -> tuple:
                 changed = _add_value(ms, out, pos, e, repl) or changed
             pos = lastmatch = e
         elif pos < srcl:
-            out.append(src[pos])
-            pos += 1
+            nxt = _next_start(cp, src, pos)
+            out.append(src[pos:nxt])
+            pos = nxt
         else:
             break
         if anchor:
