@@ -581,8 +581,11 @@ def get_onecapture(ms: MatchState, i: int, s: int, e: int) -> Any:
 
 
 def push_captures(ms: MatchState, s: int, e: int, whole: bool) -> list:
-    nlevels = 1 if ms.level == 0 and whole else ms.level
-    return [get_onecapture(ms, i, s, e) for i in range(nlevels)]
+    """All captures; with none, the whole match s..e if ``whole`` (match, gmatch,
+    gsub) or nothing (find)."""
+    if ms.level == 0:
+        return [ms.src[s:e]] if whole else []
+    return [get_onecapture(ms, i, s, e) for i in range(ms.level)]
 
 
 def _candidates(cp: Pattern, src: str, pos: int) -> int:
