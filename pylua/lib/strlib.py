@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ArgError
-from ..lauxlib import check_integer, check_string, opt_integer, opt_string, type_name
+from ..lauxlib import arg, check_integer, check_string, opt_integer, opt_string, type_name
 from ..number import tonumber
 from ..objects import Builtin
 from ..table import LuaTable
@@ -95,8 +95,7 @@ def str_char(L: Any, *args: Any) -> tuple:
 
 def _arith(event: str):
     def metamethod(L: Any, *args: Any) -> tuple:
-        a = args[0] if args else None
-        b = args[1] if len(args) > 1 else None
+        a, b = arg(args, 1), arg(args, 2)
         x, y = tonumber(a), tonumber(b)
         if x is not None and y is not None:
             return (L.arith(event, x, y),)
