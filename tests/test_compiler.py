@@ -3,6 +3,7 @@ the ``luac -l -l`` listings (code, lines, constants, locals, upvalues, nested
 functions) must be identical, addresses aside."""
 from __future__ import annotations
 
+import pathlib
 import random
 import re
 import shutil
@@ -357,6 +358,23 @@ def test_loadkx_beyond_bx_constants():
     proto = compile_chunk(chunk)
     assert _typed(_proto_dict(proto)) == _typed(_lua548("kx", src))
     assert "LOADKX" in list_proto(proto)
+
+
+CORPUS = sorted(pathlib.Path(__file__).parent.glob("lua/*.lua"))
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_corpus_compiles_as_lua548(path):
+    """The differential-test programs compile exactly as Lua 5.4.8 compiles them."""
+    src = path.read_bytes().decode("latin-1")
+    result = _LUA.eval("load")(src.encode("latin-1"), f"@{path.stem}.lua".encode())
+    if isinstance(result, tuple):
+        with pytest.raises(LuaSyntaxError) as info:
+            compile_chunk(parse(src, f"@{path.stem}.lua"))
+        assert str(info.value) == result[1].decode("latin-1")
+    else:
+        mine = _proto_dict(compile_chunk(parse(src, f"@{path.stem}.lua")))
+        assert _typed(mine) == _typed(_lua548(path.stem, src))
 
 
 # ---------------------------------------------------------------- random programs
