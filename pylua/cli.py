@@ -237,7 +237,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         L.warnings_on = True
     create_arg_table(L, argv, script if script is not None else 0)
     try:
-        return _run(L, argv, script, flags)
+        status = _run(L, argv, script, flags)
+        L.close()
+        return status
     except SystemExit as ex:
         L.stdout.flush()
         code = ex.code

@@ -66,13 +66,16 @@ class LuaFunction:
 class Builtin:
     """A host function callable from Lua: ``fn(L, *args) -> list|tuple``.
     ``name`` is its qualified global name ("print", "string.rep") used where Lua
-    would search ``package.loaded`` for a name in messages and tracebacks."""
+    would search ``package.loaded`` for a name in messages and tracebacks.
+    ``upvals`` are the values of a C closure as debug.getupvalue shows them
+    (``Upvalue`` objects; empty for a plain C function)."""
 
-    __slots__ = ("fn", "name", "__weakref__")
+    __slots__ = ("fn", "name", "upvals", "__weakref__")
 
-    def __init__(self, fn: Callable, name: str = "?") -> None:
+    def __init__(self, fn: Callable, name: str = "?", upvals: tuple = ()) -> None:
         self.fn = fn
         self.name = name
+        self.upvals = upvals
 
     def __repr__(self) -> str:
         return f"<Builtin {self.name}>"

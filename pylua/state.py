@@ -11,6 +11,7 @@ from .debuginfo import funcnamefromcode
 from .errors import ArgError, ErrorInErrorHandling, LuaError, LuaSyntaxError, chunkid
 from .frame import K_BOUNDARY, K_CMARK, K_PCALL, RUNNING, SUSPENDED, DEAD, NORMAL, Frame, LuaThread
 from .lauxlib import obj_type_name, type_name
+from .gc import Collector
 from .number import fmt_float
 from .objects import Builtin, LuaFunction, Special, Upvalue, Userdata
 from .table import LuaTable
@@ -40,7 +41,7 @@ class LuaState:
         self.stdin = stdin if stdin is not None else sys.stdin.buffer
         self.tracebacks_wanted = 0     # >0: errors record a traceback where they unwind
         self.warnings_on = False
-        self.gc_running = True
+        self.gc = Collector(self)
         self.gc_mode = "incremental"
         self.registry.set_int(1, self.main)
         self.registry.set_int(2, self.globals)
@@ -150,8 +151,24 @@ class LuaState:
             prev.status = RUNNING
 
     def gc_count_kb(self) -> float:
-        """Memory in use, in KB, as ``collectgarbage("count")`` reports it."""
-        return sys.getallocatedblocks() * 64 / 1024
+        """Memory in use, in KB, as ``collectgarbage("count")`` reports it: what the
+        last cycle found plus an estimate of what was created since."""
+        return (self.gc.live_estimate + self.gc.debt * 64) / 1024
+
+    def close(self) -> None:
+        """``lua_close``: run the finalizers of every object that still has one."""
+        self.gc.close_state()
+
+    def warn(self, msg: str) -> None:
+        """Emit a warning (``lua_warning``) when warnings are on."""
+        if self.warnings_on:
+            self.stderr.write(("Lua warning: " + msg + "\n").encode("latin-1", "replace"))
+            self.stderr.flush()
+
+    def warn_error(self, where: str, value: Any) -> None:
+        """``luaE_warnerror``: an error in a finalizer becomes a warning."""
+        msg = value if type(value) is str else "error object is not a string"
+        self.warn(f"error in {where} ({msg})")
 
     # ------------------------------------------------------------ values with metamethods
     def getmetatable(self, v: Any) -> Optional[LuaTable]:

@@ -1549,6 +1549,10 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     fr = nf; code = fr.code; regs = fr.regs; upvals = fr.upvals; pc = fr.pc
         elif op == 53:   # CONCAT
             fr.pc = pc
+            gcc = L.gc
+            gcc.debt += 1
+            if gcc.debt >= gcc.threshold:
+                gcc.allocated(0)
             vals = regs[a:a + b]
             if all(type(v) is str for v in vals):
                 regs[a] = "".join(vals)
@@ -1559,6 +1563,11 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
         elif op == 19:   # NEWTABLE
             regs[a] = LuaTable()
             pc += 1     # skip EXTRAARG
+            gcc = L.gc
+            gcc.debt += 1
+            if gcc.debt >= gcc.threshold:
+                fr.pc = pc
+                gcc.allocated(0)
         elif op == 78:   # SETLIST
             n = b if b else top - a - 1
             set_list(fr, a, n, c)
@@ -1566,6 +1575,11 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 pc += 1
         elif op == 79:   # CLOSURE
             regs[a] = make_closure(fr, b)
+            gcc = L.gc
+            gcc.debt += 1
+            if gcc.debt >= gcc.threshold:
+                fr.pc = pc
+                gcc.allocated(0)
         elif op == 80:   # VARARG
             va = fr.varargs
             if c == 0:

@@ -165,6 +165,7 @@ def lua_setmetatable(L, *args):
     if t.meta is not None and t.meta.get_str("__metatable") is not None:
         raise LuaError("cannot change a protected metatable")
     t.meta = mt
+    L.gc.set_metatable(t, mt)
     return (t,)
 
 
@@ -290,20 +291,19 @@ _GC_OPTIONS = ["stop", "restart", "collect", "count", "step", "setpause", "setst
 
 
 def lua_collectgarbage(L, *args):
-    import gc
     opt = _GC_OPTIONS[check_option(args, 1, "collect", _GC_OPTIONS)]
     if opt == "count":
         return (L.gc_count_kb(),)
     if opt == "collect":
-        gc.collect()
+        L.gc.full_cycle()
         return (0,)
     if opt == "step":
-        gc.collect()
+        L.gc.full_cycle()
         return (True,)
     if opt == "isrunning":
-        return (L.gc_running,)
+        return (L.gc.running,)
     if opt in ("stop", "restart"):
-        L.gc_running = opt == "restart"
+        L.gc.running = opt == "restart"
         return (0,)
     if opt in ("generational", "incremental"):
         prev, L.gc_mode = L.gc_mode, opt
@@ -322,9 +322,7 @@ def lua_warn(L, *args):
         elif msg == "@off":
             L.warnings_on = False
         return ()
-    if L.warnings_on:
-        L.stderr.write(("Lua warning: " + msg + "\n").encode("latin-1"))
-        L.stderr.flush()
+    L.warn(msg)
     return ()
 
 

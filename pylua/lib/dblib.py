@@ -159,12 +159,15 @@ def db_setlocal(L, *args):
 
 
 def _upvalue(args, n_index: int = 2):
+    """(function, index, upvalue name or None): C closures' upvalues are unnamed."""
     f = arg(args, 1)
     if not is_function(f):
         raise type_error(1, "function", args)
     n = check_integer(args, n_index)
-    if type(f) is not LuaFunction or not 1 <= n <= len(f.upvals):
+    if not 1 <= n <= len(f.upvals):
         return f, n, None
+    if type(f) is not LuaFunction:
+        return f, n, ""
     name = f.proto.upvalues[n - 1].name
     return f, n, ("?" if name is None else name)
 
@@ -200,7 +203,7 @@ def db_upvalueid(L, *args):
     if not is_function(f):
         raise type_error(1, "function", args)
     n = check_integer(args, 2)
-    if type(f) is not LuaFunction or not 1 <= n <= len(f.upvals):
+    if not 1 <= n <= len(f.upvals):
         return (None,)
     # The upvalue object itself serves as the light userdata that identifies it.
     return (f.upvals[n - 1],)
@@ -236,6 +239,7 @@ def db_setmetatable(L, *args):
         raise type_error(2, "nil or table", args)
     if type(v) is LuaTable or type(v) is Userdata:
         v.meta = mt
+        L.gc.set_metatable(v, mt)
     elif type(v) is str:
         L.string_meta = mt
     else:

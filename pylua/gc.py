@@ -1,0 +1,241 @@
+"""Garbage-collection semantics (lgc.c) by tracing the Lua heap from its roots.
+
+Python's reference counting frees memory; what it cannot give Lua is *when* a value
+is unreachable from Lua's point of view. This collector marks everything reachable
+from the roots (registry, metatables of basic types, every thread reachable from
+them with its frames), then:
+
+* clears weak-table entries whose key or value was not marked (weak keys follow
+  ephemeron rules: a value is reached through a weak-keyed entry only if its key is);
+* resurrects unmarked objects that have a pending finalizer and calls their ``__gc``
+  in the reverse order in which they were marked for finalization.
+
+Strings, numbers, booleans and host functions are values, not objects: they are
+never removed from weak tables. A collection runs on ``collectgarbage`` and, while
+weak tables or finalizers exist, automatically as objects are created.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import LuaError
+from .opcodes import OP_CALL, OP_TAILCALL
+from .frame import LuaThread
+from .objects import LuaFunction, Upvalue, Userdata
+from .table import LuaTable, _BoolKey
+
+_COLLECTABLE = (LuaTable, LuaFunction, Userdata, LuaThread)
+
+# Automatic collection: when the objects created since the last cycle exceed this
+# share of the live objects then (Lua's default pause is 200%).
+PAUSE = 1.0
+MIN_DEBT = 10_000
+
+
+class Collector:
+    def __init__(self, L) -> None:
+        self.L = L
+        self.finobj: dict = {}          # id -> object marked for finalization, in order
+        self.has_weak = False           # some metatable had __mode: cycles matter
+        self.debt = 0                   # objects created since the last cycle
+        self.threshold = MIN_DEBT
+        self.running = True             # collectgarbage "stop"/"restart"
+        self.in_finalizer = False
+        self.live_estimate = 0          # bytes found by the last cycle
+
+    # ------------------------------------------------------------ bookkeeping
+    def set_metatable(self, obj: Any, mt: Any) -> None:
+        """``luaC_checkfinalizer``: an object is finalizable if its metatable has
+        ``__gc`` when it is set; note weak modes."""
+        if mt is None:
+            return
+        if mt.get_str("__gc") is not None:
+            self.finobj.setdefault(id(obj), obj)
+        if mt.get_str("__mode") is not None:
+            self.has_weak = True
+
+    def allocated(self, n: int = 1) -> None:
+        """Count objects created; run a cycle when the debt passes the threshold."""
+        self.debt += n
+        if self.debt >= self.threshold and self.running and (self.has_weak or self.finobj):
+            self.full_cycle()
+
+    # ------------------------------------------------------------ a cycle
+    def full_cycle(self) -> None:
+        if self.in_finalizer:
+            return
+        marked, weak = self._mark()
+        self._clear_weak(weak, marked, values=True)
+        tobefnz = [o for key, o in self.finobj.items() if key not in marked]
+        for o in tobefnz:                       # resurrect them for their finalizers
+            del self.finobj[id(o)]
+            self._mark_from([o], marked, weak)
+        self._clear_weak(weak, marked, values=False)
+        self.live_estimate = _estimate(marked)
+        self.debt = 0
+        self.threshold = max(MIN_DEBT, int(len(marked) * PAUSE))
+        self._finalize(reversed(tobefnz))
+
+    def close_state(self) -> None:
+        """At exit: call every pending finalizer (``lua_close``)."""
+        pending, self.finobj = list(self.finobj.values()), {}
+        self._finalize(reversed(pending))
+
+    def _finalize(self, objs) -> None:
+        L = self.L
+        self.in_finalizer = True
+        try:
+            for o in objs:
+                mt = o.meta
+                tm = mt.get_str("__gc") if mt is not None else None
+                if tm is None:
+                    continue
+                try:
+                    L.call(tm, o)
+                except LuaError as e:
+                    L.warn_error("__gc", e.value)
+        finally:
+            self.in_finalizer = False
+
+    # ------------------------------------------------------------ marking
+    def _roots(self) -> list:
+        L = self.L
+        roots = [L.registry, L.globals, L.string_meta, L.main, L.current]
+        roots.extend(L.type_metas.values())
+        return [r for r in roots if r is not None]
+
+    def _mark(self):
+        marked: dict = {}
+        weak: list = []
+        self._mark_from(self._roots(), marked, weak)
+        return marked, weak
+
+    def _mark_from(self, stack: list, marked: dict, weak: list) -> None:
+        """Mark everything reachable from ``stack``; ephemeron entries wait until
+        their keys are marked."""
+        ephemerons: list = []
+        while True:
+            while stack:
+                o = stack.pop()
+                if id(o) in marked:
+                    continue
+                t = type(o)
+                if t not in _COLLECTABLE and t is not Upvalue:
+                    if t.__name__ in ("Builtin", "Special"):
+                        data = getattr(o, "data", None)
+                        if isinstance(data, _COLLECTABLE):
+                            stack.append(data)
+                    continue
+                marked[id(o)] = o
+                if t is LuaTable:
+                    self._mark_table(o, stack, weak, ephemerons, marked)
+                elif t is LuaFunction:
+                    stack.extend(o.upvals)
+                elif t is Upvalue:
+                    stack.append(o.regs[o.idx])
+                elif t is Userdata:
+                    if o.meta is not None:
+                        stack.append(o.meta)
+                    if o.uservalues:
+                        stack.extend(o.uservalues)
+                    if isinstance(o.value, _COLLECTABLE):
+                        stack.append(o.value)
+                else:
+                    _mark_thread(o, stack)
+            # Ephemerons: values whose keys got marked become reachable.
+            progress = False
+            for tbl in ephemerons:
+                for k, v in _entries(tbl):
+                    if _is_obj(v) and id(v) not in marked and (not _is_obj(k) or id(k) in marked):
+                        stack.append(v)
+                        progress = True
+            if not progress:
+                return
+
+    @staticmethod
+    def _mark_table(t: LuaTable, stack: list, weak: list, ephemerons: list, marked: dict) -> None:
+        mt = t.meta
+        wk = wv = False
+        if mt is not None:
+            stack.append(mt)
+            mode = mt.get_str("__mode")
+            if type(mode) is str:
+                wk = "k" in mode
+                wv = "v" in mode
+        if wk or wv:
+            weak.append((t, wk, wv))
+        if wk and not wv:
+            ephemerons.append(t)
+        for k, v in _entries(t):
+            if not wk and _is_obj(k):
+                stack.append(k)
+            if not wv and not wk and _is_obj(v):
+                stack.append(v)
+            elif wk and not wv and _is_obj(v) and not _is_obj(k):
+                stack.append(v)
+
+    @staticmethod
+    def _clear_weak(weak: list, marked: dict, values: bool) -> None:
+        """Drop entries with an unmarked weak value (``values``) or weak key."""
+        for t, wk, wv in weak:
+            doomed = []
+            for k, v in _entries(t):
+                if values and wv and _is_obj(v) and id(v) not in marked:
+                    doomed.append(k)
+                elif not values and wk and _is_obj(k) and id(k) not in marked:
+                    doomed.append(k)
+                elif not values and wk and not wv and _is_obj(v) and id(v) not in marked:
+                    doomed.append(k)
+            for k in doomed:
+                t.set(k, None)
+
+
+def _is_obj(v: Any) -> bool:
+    return isinstance(v, _COLLECTABLE)
+
+
+def _entries(t: LuaTable):
+    for i, v in enumerate(t.arr, 1):
+        if v is not None:
+            yield i, v
+    for k, v in list(t.hash.items()):
+        if v is not None:
+            yield (k.value if type(k) is _BoolKey else k), v
+
+
+def _mark_thread(th: LuaThread, stack: list) -> None:
+    if th.func is not None:
+        stack.append(th.func)
+    if th.resumer is not None:
+        stack.append(th.resumer)
+    for fr in th.frames:
+        if fr.func is not None:
+            stack.append(fr.func)
+        stack.extend(v for v in fr.regs[:_live_registers(fr)] if _is_obj(v))
+        stack.extend(v for v in fr.varargs if _is_obj(v))
+        if fr.handler is not None:
+            stack.append(fr.handler)
+
+
+def _live_registers(fr) -> int:
+    """How many registers of a frame are live: a frame suspended in a call keeps
+    only those up to the call's arguments (C Lua clears the stack above its top)."""
+    if fr.code is None or fr.pc == 0:
+        return len(fr.regs)
+    op, a, b, _, _ = fr.code[fr.pc - 1]
+    if op == OP_CALL or op == OP_TAILCALL:
+        return a + b if b else fr.top
+    return len(fr.regs)
+
+
+def _estimate(marked: dict) -> int:
+    """Rough bytes held by the marked objects, for collectgarbage("count")."""
+    total = 0
+    for o in marked.values():
+        if type(o) is LuaTable:
+            total += 56 + 16 * len(o.arr) + 40 * len(o.hash)
+        elif type(o) is LuaFunction:
+            total += 32 + 8 * len(o.upvals)
+        else:
+            total += 40
+    return total
