@@ -95,6 +95,7 @@ class Compiler:
         self.source = source
         self.lastline = 1
         self.kcache: dict = {}             # the scanner table 'ls->h' used by 'addk'
+        self.strings: dict = {}            # one object per distinct string in the chunk
         self.actvar: List[Vardesc] = []    # dyd->actvar (entries past 'nvars' are stale)
         self.nvars = 0
         self.gotos: List[Labeldesc] = []   # dyd->gt

@@ -63,7 +63,7 @@ class Frame:
 class LuaThread:
     """A Lua thread (coroutine): its own frames, status and resume/yield links."""
 
-    __slots__ = ("L", "frames", "status", "resumer", "func", "nny", "nccalls", "error",
+    __slots__ = ("L", "frames", "status", "resumer", "func", "nny", "nccalls", "cbase", "error",
                  "in_stack_error",
                  "wait_a", "wait_n", "resumed_by_wrap", "__weakref__")
 
@@ -75,6 +75,7 @@ class LuaThread:
         self.func = func                            # body, until the first resume
         self.nny = 0                                # host calls on our stack: no yield
         self.nccalls = 0                            # frames that C Lua nests on the C stack
+        self.cbase = 0                              # C levels below us (our resumers')
         self.error: Optional[tuple] = None          # (value,) once it died by an error
         self.in_stack_error = False                 # using the extra slots of a stack overflow
         # While suspended in a call to resume/yield: where its results go in our top frame.

@@ -313,6 +313,8 @@ class FuncState:
         return k
 
     def stringK(self, s: str) -> int:
+        # luaX_newstring interns every string of a chunk: equal literals are one object.
+        s = self.ls.strings.setdefault(s, s)
         return self.addk(s, s)
 
     def intK(self, n: int) -> int:

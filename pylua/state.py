@@ -129,6 +129,9 @@ class LuaState:
             return (False, "cannot resume dead coroutine" if co.status == DEAD
                     else "cannot resume non-suspended coroutine")
         prev = self.current
+        if prev.cbase + prev.nccalls >= vm.MAX_C_CALLS:
+            return (False, "C stack overflow")
+        co.cbase = prev.cbase + prev.nccalls + 1
         prev.status = NORMAL
         co.resumer = None
         co.resumed_by_wrap = False

@@ -244,9 +244,13 @@ def where(fr: Optional[Frame]) -> str:
     return f"{chunkid(fr.proto.source)}:{line}: "
 
 
-def runtime_error(fr: Frame, msg: str) -> LuaError:
-    """``luaG_runerror``: a message with the position of the running Lua frame."""
-    return LuaError(where(fr) + msg)
+def runtime_error(fr: Optional[Frame], msg: str) -> LuaError:
+    """``luaG_runerror``: a message with the position of the running Lua frame
+    (``luaG_addinfo``: "?:-1:" for code without debug information)."""
+    if fr is None or fr.proto is None or fr.func is TRAMPOLINE:
+        return LuaError(msg)
+    src = fr.proto.source
+    return LuaError(f"{chunkid(src) if src else '?'}:{current_line(fr)}: {msg}")
 
 
 def varinfo(fr: Optional[Frame], reg: Optional[int] = None, upval: Optional[int] = None) -> str:
@@ -410,9 +414,10 @@ def stack_overflow(th: LuaThread, need: int) -> None:
 def enter_ccall(th: LuaThread) -> None:
     """``luaE_checkcstack``: one more call that C Lua would nest on the C stack."""
     n = th.nccalls + 1
-    if n == MAX_C_CALLS:
+    total = th.cbase + n
+    if total == MAX_C_CALLS:
         raise LuaError(where(th.frames[-1] if th.frames else None) + "C stack overflow")
-    if n >= MAX_C_CALLS_ERR:
+    if total >= MAX_C_CALLS_ERR:
         raise ErrorInErrorHandling()
     th.nccalls = n
 
@@ -639,6 +644,12 @@ def resume(L, th: LuaThread, co: LuaThread, args: tuple, ret_a: int, nresults: i
             raise LuaError(where(caller) + msg)
         place_results(caller, (False, msg), ret_a, nresults)
         return caller
+    if th.cbase + th.nccalls >= MAX_C_CALLS:       # lua_resume's C-stack check
+        if wrap_call:
+            raise LuaError(where(caller) + "C stack overflow")
+        place_results(caller, (False, "C stack overflow"), ret_a, nresults)
+        return caller
+    co.cbase = th.cbase + th.nccalls + 1
     th.wait_a, th.wait_n = ret_a, nresults
     th.status = NORMAL
     co.resumer = th

@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib
 
 from ..table import LuaTable
+from .strdump import add_dump
 
 # (global name, module) in luaL_openlibs order; "_G" is the base library.
 _LIBS = [("_G", "baselib"), ("package", "loadlib"), ("coroutine", "corolib"),
@@ -15,11 +16,8 @@ def openlibs(L) -> None:
     loaded = LuaTable()
     L.registry.set_str("_LOADED", loaded)
     for name, modname in _LIBS:
-        try:
-            mod = importlib.import_module(f".{modname}", __name__)
-        except ModuleNotFoundError:   # TEMPORARY while the libraries are being written
-            continue
-        lib = mod.open(L)
+        lib = importlib.import_module(f".{modname}", __name__).open(L)
         loaded.set_str(name, lib)
         if name != "_G":
             L.globals.set_str(name, lib)
+    add_dump(loaded.get_str("string"), L)

@@ -256,7 +256,9 @@ def read_source_file(L, filename) -> str:
         text = text[3:]
     if text.startswith("#"):
         nl = text.find("\n")
-        text = "\n" + text[nl + 1:] if nl >= 0 else ""
+        text = text[nl + 1:] if nl >= 0 else ""
+        if not text.startswith("\x1b"):     # keep line numbers of source text
+            text = "\n" + text
     return text
 
 

@@ -25,7 +25,7 @@ from typing import Any, Optional
 
 from ..lauxlib import arg, check_string, opt_integer, to_boolean, type_error, type_name
 from ..number import tostr
-from ..objects import Builtin, LuaFunction
+from ..objects import Builtin, LuaFunction, Upvalue, Userdata
 from ..table import LuaTable
 
 MAXCAPTURES = 32
@@ -683,7 +683,9 @@ def str_gmatch(L: Any, *args: Any) -> tuple:
         state[0] = state[1] = found[1]
         return tuple(push_captures(ms, found[0], found[1], True))
 
-    return (Builtin(gmatch_aux),)
+    # A C closure over the subject, the pattern and the match state (lstrlib.c).
+    upvals = (Upvalue([s], 0), Upvalue([p], 0), Upvalue([Userdata(ms)], 0))
+    return (Builtin(gmatch_aux, "?", upvals),)
 
 
 def _compile_replacement(repl: str) -> list:
