@@ -322,7 +322,7 @@ class _Checker:
                 self.bad("invalid concatenation")
             self.reg(a + b - 1)
         elif op == O.OP_JMP:
-            self.target(pc + 1 + O.getarg_sJ(i))
+            self.target(_jump(pc, i, op))
         elif op == O.OP_EQK:
             self.reg(a); self.const(b)
         elif op in (O.OP_CALL, O.OP_TAILCALL):
@@ -331,22 +331,16 @@ class _Checker:
             self.results(a, c)
         elif op == O.OP_RETURN:
             self.results(a, b)
-        elif op == O.OP_FORLOOP:
+        elif op in (O.OP_FORLOOP, O.OP_FORPREP, O.OP_TFORPREP):
             self.reg(a + 3)
-            self.target(pc + 1 - O.getarg_Bx(i))
-        elif op == O.OP_FORPREP:
-            self.reg(a + 3)
-            self.target(pc + 2 + O.getarg_Bx(i))
-        elif op == O.OP_TFORPREP:
-            self.reg(a + 3)
-            self.target(pc + 1 + O.getarg_Bx(i))
+            self.target(_jump(pc, i, op))
         elif op == O.OP_TFORCALL:
             self.reg(a + 3 + max(c, 1))
             if pc + 1 >= self.n or O.get_op(self.p.code[pc + 1]) != O.OP_TFORLOOP:
                 self.bad("generic for without loop")
         elif op == O.OP_TFORLOOP:
             self.reg(a + 4)
-            self.target(pc + 1 - O.getarg_Bx(i))
+            self.target(_jump(pc, i, op))
         elif op == O.OP_SETLIST:
             self.reg(a + b)
         elif op == O.OP_VARARG or op == O.OP_VARARGPREP:
@@ -392,7 +386,8 @@ def _merge(x: int, y: int) -> int:
     return x if x == y else _OTHER
 
 
-def _jump(p: Proto, pc: int, i: int, op: int) -> int:
+def _jump(pc: int, i: int, op: int) -> int:
+    """Where a jumping instruction goes."""
     if op == O.OP_JMP:
         return pc + 1 + O.getarg_sJ(i)
     if op == O.OP_FORPREP:
@@ -430,9 +425,9 @@ def _successors(p: Proto, pc: int, i: int, op: int) -> tuple:
     if op in _RETURNS:
         return ()
     if op in (O.OP_JMP, O.OP_TFORPREP):
-        return (_jump(p, pc, i, op),)
+        return (_jump(pc, i, op),)
     if op in (O.OP_FORPREP, O.OP_FORLOOP, O.OP_TFORLOOP):
-        return (pc + 1, _jump(p, pc, i, op))
+        return (pc + 1, _jump(pc, i, op))
     if op in _TESTS:
         return (pc + 2,) if op == O.OP_LFALSESKIP else (pc + 1, pc + 2)
     if op in _ARITH:
