@@ -65,9 +65,10 @@ _MASTER = re.compile(r"""
 _NUMERAL_RE = re.compile(_NUMERAL)
 
 # Token categories for ``NestingEstimate``.
-OPEN, CLOSE, FRESH, OPERATOR, COMMA = range(5)
+OPEN, CLOSE, CLOSE_FRESH, FRESH, OPERATOR, COMMA = range(6)
 NESTING = {t: OPEN for t in ("(", "[", "{", "do", "then", "repeat", "function")}
-NESTING.update({t: CLOSE for t in (")", "]", "}", "end", "until", "elseif")})
+NESTING.update({t: CLOSE for t in (")", "]", "}", "end")})
+NESTING.update({t: CLOSE_FRESH for t in ("until", "elseif")})   # ends a block, starts a condition
 NESTING.update({t: FRESH for t in ("=", "local", "return", "if", "while", "for", "in",
                                    "goto", "break", "else")})
 NESTING.update({t: OPERATOR for t, k in TOKEN_TYPE.items()
@@ -108,6 +109,9 @@ class NestingEstimate:
         elif self.saved:
             self.pending -= self.ops
             self.ops, self.in_brackets = self.saved.pop()
+            if category == CLOSE_FRESH:   # the statement's earlier expressions are done
+                self.pending -= self.ops
+                self.ops = 0
             return
         estimate = 2 * len(self.saved) + self.pending
         if estimate > self.worst:

@@ -305,6 +305,10 @@ class Builder:
         return ast.TableField(None, c[0], first_line(c[0]))
 
 
+def _own(children: list) -> list:
+    return children
+
+
 class _TokenStream(LarkLexer):
     """Lark wants a lexer class to build a parser; ours feeds tokens to ``LALR.run``."""
 
@@ -364,7 +368,7 @@ class LALR:
         names start with ``_``), which the parent rule splices into its own."""
         name = str(rule.alias or rule.origin.name)
         if name.startswith("_"):
-            method = list
+            method = _own     # children lists are fresh slices of the value stack
         elif rule.options.expand1 and not rule.alias and len(rule.expansion) == 1:
             return itemgetter(0)
         else:
@@ -376,8 +380,15 @@ class LALR:
         first = spliced[0]   # helpers come first (left recursion) or alone in a group
 
         def splice(children: list):
-            flat = children[:first]
-            for i in range(first, len(children)):
+            if first == 0:
+                # a left-recursive helper grows its own list in place (no one else
+                # holds it): copying it on each item made long lists quadratic
+                flat = children[0]
+                start = 1
+            else:
+                flat = children[:first]
+                start = first
+            for i in range(start, len(children)):
                 if i in spliced:
                     flat.extend(children[i])
                 else:

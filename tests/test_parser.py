@@ -308,6 +308,50 @@ def test_large_program_parses_in_time():
     assert lua_error(src) is None
 
 
+# Sources made of n repetitions of one construct: parsing must cost O(n).
+LONG_LISTS = {
+    "table items": lambda n: "return {" + ",".join(map(str, range(n))) + "}",
+    "keyed table items": lambda n: "return {" + ",".join(f"k{i}={i}" for i in range(n)) + "}",
+    "call arguments": lambda n: "f(" + ",".join(map(str, range(n))) + ")",
+    "local names": lambda n: "local " + ",".join(f"a{i}" for i in range(n)) + " = 1",
+    "parameters": lambda n: "return function(" + ",".join(f"a{i}" for i in range(n)) + ") end",
+    "'+' chain": lambda n: "return " + "+".join("a" for _ in range(n)),
+    "statements": lambda n: "\n".join(f"x = {i}" for i in range(n)),
+    "elseif chain": lambda n: "if x then " + " ".join(
+        f"elseif x == {i} then y = {i}" for i in range(n)) + " end",
+    "functions": lambda n: "\n".join(f"local function f{i}(a) return a end" for i in range(n)),
+    "string bytes": lambda n: "return '" + "x" * (500 * n) + "'",    # 1 MB for 2000
+    "escaped string": lambda n: "return '" + "x\\n" * (30 * n) + "'",
+    "long string lines": lambda n: "return [[" + "x\n" * (50 * n) + "]]",
+}
+
+
+def parse_cost(src: str) -> float:
+    """CPU time of parsing ``src``, the best of three runs."""
+    best = math.inf
+    for _ in range(3):
+        start = time.process_time()
+        parse(src, "=long")
+        best = min(best, time.process_time() - start)
+    return best
+
+
+@pytest.mark.parametrize("kind", LONG_LISTS)
+def test_long_lists_parse_in_linear_time(kind):
+    make = LONG_LISTS[kind]
+    small, large = make(2000), make(8000)
+    parse(small, "=warm-up")
+    # 4 times the items: ~4 times the cost (a quadratic parser took 16 times or more);
+    # other processes on the machine can disturb one measurement, so up to 3 tries
+    assert any(parse_cost(large) < 6 * parse_cost(small) for _ in range(3))
+
+
+def test_131072_table_items_parse():
+    items = parse("return {" + ",".join(map(str, range(131072))) + "}", "=t")
+    fields = items.body.stats[0].exprs[0].fields
+    assert len(fields) == 131072 and fields[-1].value.value == 131071
+
+
 # ------------------------------------------------------------------ errors vs Lua
 
 BROKEN = [
