@@ -19,6 +19,7 @@ from .table import LuaTable
 _NO_ENV = object()
 
 LUA_VERSION = "Lua 5.4"
+STARTUP_HEAP_BYTES = 22 * 1024    # what a fresh lua5.4 state reports, before any cycle
 LEVELS1 = 10    # tracebacks show this many innermost levels ...
 LEVELS2 = 11    # ... and this many outermost ones
 
@@ -156,7 +157,8 @@ class LuaState:
     def gc_count_kb(self) -> float:
         """Memory in use, in KB, as ``collectgarbage("count")`` reports it: what the
         last cycle found plus an estimate of what was created since."""
-        return (self.gc.live_estimate + self.gc.debt * 64) / 1024
+        base = self.gc.live_estimate or STARTUP_HEAP_BYTES
+        return (base + self.gc.debt * 64) / 1024
 
     def close(self) -> None:
         """``lua_close``: run the finalizers of every object that still has one."""

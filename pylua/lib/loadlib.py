@@ -35,9 +35,7 @@ def searchpath(name: str, path: str, sep: str = ".", rep: str = "/"):
     if sep:
         name = name.replace(sep, rep)
     tried = []
-    for template in path.split(";"):
-        if not template:
-            continue
+    for template in path.split(";") if path else ():    # empty templates count too
         filename = template.replace("?", name)
         try:
             with io.open(filename, "rb"):
