@@ -12,7 +12,7 @@ from __future__ import annotations
 import struct
 
 from . import opcodes as O
-from .dump import (ABSLINEINFO, LUA_VFALSE, LUA_VLNGSTR, LUA_VNIL, LUA_VNUMFLT, LUA_VNUMINT,
+from .dump import (ABSLINEINFO, LUA_VFALSE, LUA_VLNGSTR, LUA_VNUMFLT, LUA_VNUMINT,
                    LUA_VSHRSTR, LUA_VTRUE, LUAC_DATA, LUAC_FORMAT, LUAC_INT, LUAC_NUM,
                    LUAC_VERSION, LUA_SIGNATURE, SIZE_INSTRUCTION, SIZE_INTEGER, SIZE_NUMBER)
 from .errors import LuaSyntaxError

@@ -112,7 +112,8 @@ print(table.concat(out, " "))""",
 error("far away")""",
     """local function deep(n) if n == 0 then return 0 end return 1 + deep(n - 1) end
 print(deep(100), pcall(deep, 1e7) == false)
-local t = setmetatable({}, {__index = function(_, k) return k * 2 end, __call = function(self, x) return x + 1 end})
+local t = setmetatable({}, {__index = function(_, k) return k * 2 end,
+                            __call = function(self, x) return x + 1 end})
 print(t[21], t(41), rawlen({1, 2}), rawequal(t, t))
 print(string.rep("ab", 3, ","), ("%g"):format(1e300 * 1e300), 7 // 0.0, -7 % 3, 2^-1)""",
 ]
@@ -324,7 +325,8 @@ def test_header_errors_match_lua_548(name):
     good = header()
     cases = ["\x1b", "\x1bLu", "\x1bLux", "\x1bLua\x53", "\x1bLua\x54\x01",
              "\x1bLua\x54\x00\x19\x93\r\n\x1a\x0b", "\x1bLua\x54\x00\x19\x93\r\n\x1a\n\x05",
-             good[:13] + "\x04", good[:14] + "\x04", good[:15] + struct.pack("<q", 0x5679).decode("latin-1"),
+             good[:13] + "\x04", good[:14] + "\x04",
+             good[:15] + struct.pack("<q", 0x5679).decode("latin-1"),
              good[:23] + struct.pack("<d", 370.25).decode("latin-1"),
              good + "\x01" + "\xff" * 9, good + "\x01\x80\x80\x80\x80\x80"]
     for i in range(1, len(good)):      # every header byte after the ESC off by one
@@ -391,7 +393,10 @@ def test_fuzzed_chunks_fail_as_lua_does_or_run_safely(tmp_path):
         data = bytearray(rng.choice(chunks).encode("latin-1"))
         for _ in range(rng.randint(1, 3)):
             pos = rng.randrange(1, len(data))     # keep the ESC: a binary chunk
-            data[pos] = rng.randrange(256) if rng.random() < 0.5 else data[pos] ^ (1 << rng.randrange(8))
+            if rng.random() < 0.5:
+                data[pos] = rng.randrange(256)
+            else:
+                data[pos] ^= 1 << rng.randrange(8)
         chunk = data.decode("latin-1")
         expected = theirs(chunk, "=fz")
         ours = _our_message(chunk, "=fz")
