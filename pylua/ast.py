@@ -105,29 +105,33 @@ class Index(Expr):
 
 class Call(Expr):
     """``func(args)``; ``f"s"`` and ``f{...}`` have one argument. ``end_line``: line of
-    the last token of the arguments (``)``, ``}`` or the string)."""
-    __slots__ = ("func", "args", "end_line")
+    the last token of the arguments (``)``, ``}`` or the string). ``parens``: the
+    arguments are in parentheses (``f{...}`` has no '(' whose line its code takes)."""
+    __slots__ = ("func", "args", "end_line", "parens")
 
     def __init__(self, func: Expr, args: List[Expr], line: int,
-                 end_line: Optional[int] = None) -> None:
+                 end_line: Optional[int] = None, parens: bool = True) -> None:
         self.func = func
         self.args = args
         self.line = line
         self.end_line = line if end_line is None else end_line
+        self.parens = parens
 
 
 class MethodCall(Expr):
-    """``obj:method(args)``"""
-    __slots__ = ("obj", "method", "args", "end_line", "name_line")
+    """``obj:method(args)``; ``parens`` as for ``Call``."""
+    __slots__ = ("obj", "method", "args", "end_line", "name_line", "parens")
 
     def __init__(self, obj: Expr, method: str, args: List[Expr], line: int,
-                 end_line: Optional[int] = None, name_line: Optional[int] = None) -> None:
+                 end_line: Optional[int] = None, name_line: Optional[int] = None,
+                 parens: bool = True) -> None:
         self.obj = obj
         self.method = method
         self.args = args
         self.line = line
         self.end_line = line if end_line is None else end_line
         self.name_line = line if name_line is None else name_line   # line of ``method``
+        self.parens = parens
 
 
 class Paren(Expr):

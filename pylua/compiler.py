@@ -596,7 +596,7 @@ class Compiler:
     def _call(self, node: ast.Call, v: ExpDesc) -> None:
         self.expr(node.func, v)
         self.fs.exp2nextreg(v)
-        self.funcargs(node.args, v, node.line, node.end_line)
+        self.funcargs(node, v)
 
     def _methodcall(self, node: ast.MethodCall, v: ExpDesc) -> None:
         fs = self.fs
@@ -605,17 +605,19 @@ class Compiler:
         key = ExpDesc(VKSTR)
         key.val = node.method
         fs.self_(v, key)
-        self.funcargs(node.args, v, node.line, node.end_line)
+        self.funcargs(node, v)
 
-    def funcargs(self, args: List[ast.Expr], f: ExpDesc, line: int, end_line: int) -> None:
+    def funcargs(self, call: ast.Call | ast.MethodCall, f: ExpDesc) -> None:
         fs = self.fs
-        self.lastline = line
+        line = call.line
+        if call.parens:     # '(' read; f{...} starts its table with the line before '{'
+            self.lastline = line
         e = ExpDesc()
-        if args:
-            self.explist(args, e)
+        if call.args:
+            self.explist(call.args, e)
             if hasmultret(e.k):
                 fs.setmultret(e)
-        self.lastline = end_line
+        self.lastline = call.end_line
         base = f.info
         if hasmultret(e.k):
             nparams = LUA_MULTRET

@@ -160,17 +160,17 @@ class Builder:
 
     def funcstat(self, c):
         path, path_lines, method = c[1]
-        params, is_vararg, body, _, end_line = c[2]
+        params, is_vararg, body, _, end_line, vararg_line = c[2]
         if method is not None:
             params.insert(0, "self")
         name = ".".join(path) + (":" + method if method is not None else "")
-        func = ast.Function(params, is_vararg, body, c[0].line, end_line, name)
+        func = ast.Function(params, is_vararg, body, c[0].line, end_line, name, vararg_line)
         return ast.FunctionStat(path, path_lines, method, func, c[0].line)
 
     def localfunc(self, c):
-        params, is_vararg, body, line, end_line = c[3]
+        params, is_vararg, body, line, end_line, vararg_line = c[3]
         name = c[2].value
-        func = ast.Function(params, is_vararg, body, line, end_line, name)
+        func = ast.Function(params, is_vararg, body, line, end_line, name, vararg_line)
         return ast.LocalFunction(name, func, c[0].line)
 
     def local(self, c):
@@ -208,7 +208,8 @@ class Builder:
         return path, lines, method
 
     def funcbody(self, c):
-        names, is_vararg = c[1]
+        """(params, is_vararg, body, line, end_line, line of the ``...`` parameter)"""
+        names, is_vararg, vararg_line = c[1]
         lpar = c[0]
         varargs = self.varargs
         if varargs and varargs[-1] > lpar.start_pos:
@@ -217,11 +218,13 @@ class Builder:
             while varargs and varargs[-1] > lpar.start_pos:
                 varargs.pop()
         return names, is_vararg, ast.Block(_stats(c[3]), lpar.line, c[4].line), lpar.line, \
-            c[4].line
+            c[4].line, vararg_line
 
     def params(self, c):
         names = [t.value for t in c if t.type == "NAME"]
-        return names, bool(c) and c[-1].type == "DOTS"
+        if c and c[-1].type == "DOTS":
+            return names, True, c[-1].line
+        return names, False, None
 
     # ------------------------------------------------------------ expressions
     def explist(self, c):
@@ -258,8 +261,8 @@ class Builder:
         return ast.Vararg(c[0].line)
 
     def funcexp(self, c):
-        params, is_vararg, body, line, end_line = c[1]
-        return ast.Function(params, is_vararg, body, line, end_line)
+        params, is_vararg, body, line, end_line, vararg_line = c[1]
+        return ast.Function(params, is_vararg, body, line, end_line, None, vararg_line)
 
     def name(self, c):
         return ast.Name(c[0].value, c[0].line)
@@ -274,22 +277,22 @@ class Builder:
         return ast.Index(c[0], c[2], c[1].line)
 
     def method(self, c):
-        args, line, end_line = c[3]
-        return ast.MethodCall(c[0], c[2].value, args, line, end_line)
+        args, line, end_line, parens = c[3]
+        return ast.MethodCall(c[0], c[2].value, args, line, end_line, c[2].line, parens)
 
     def call(self, c):
-        args, line, end_line = c[1]
-        return ast.Call(c[0], args, line, end_line)
+        args, line, end_line, parens = c[1]
+        return ast.Call(c[0], args, line, end_line, parens)
 
-    # call arguments: (args, line of the opening token, line of the last token)
+    # call arguments: (args, line of the first token, line of the last token, parens)
     def args_list(self, c):
-        return (c[1] if len(c) == 3 else []), c[0].line, c[-1].line
+        return (c[1] if len(c) == 3 else []), c[0].line, c[-1].line, True
 
     def args_table(self, c):
-        return [c[0]], c[0].line, c[0].end_line
+        return [c[0]], c[0].line, c[0].end_line, False
 
     def args_string(self, c):
-        return [ast.String(c[0].value, c[0].line)], c[0].line, c[0].line
+        return [ast.String(c[0].value, c[0].line)], c[0].line, c[0].line, False
 
     def table(self, c):
         fields = [f for f in c[1:-1] if type(f) is ast.TableField]

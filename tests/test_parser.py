@@ -11,9 +11,11 @@ import lupa.lua54
 import pytest
 
 from pylua import ast
+from pylua.compiler import compile_chunk
 from pylua.errors import LuaSyntaxError
 from pylua.lexer import Lexer
 from pylua.parser import parse
+from pylua.undump import undump
 
 _lua = lupa.lua54.LuaRuntime(encoding=None)
 _load = _lua.eval('function(s) local f, e = load(s, "=src") return e end')
@@ -203,6 +205,38 @@ def test_call_arguments_and_lines():
     assert (call.line, call.end_line) == (2, 3) and type(call.args[0]) is ast.Table
     call = stats('f\n"s"')[0].call
     assert (call.line, call.end_line) == (2, 2)
+
+
+def test_method_name_vararg_and_parens_lines():
+    call = stats("o\n:m\n[[\nx]]")[0].call
+    assert (call.line, call.name_line, call.end_line, call.parens) == (4, 2, 4, False)
+    call = stats("o:m\n(\n1)")[0].call
+    assert (call.line, call.name_line, call.end_line, call.parens) == (2, 1, 3, True)
+    assert stats("f{}")[0].call.parens is False and stats("f''")[0].call.parens is False
+    f, = stats("function f(a,\n\n...) end")
+    assert (f.func.line, f.func.vararg_line) == (1, 3)
+    fn = expr("function(\n...\n) end")
+    assert (fn.line, fn.vararg_line) == (1, 2)
+
+
+# Code whose line numbers come from the tokens around call arguments and parameters.
+LINE_SNIPPETS = [
+    "local o = {}\nlocal x = o:m[[\nab\n]]\nlocal y = o\n:n\n{1}",
+    "local z = f\n{3}\ng\n'\\z\n s'\nf(\n{2})\nh\n(\n{4})",
+    "local t = os.time\n{year = 1}\nlocal u = a.b\n.c\n{}",
+    "local function v(a, b,\n\n...) return ... end\nreturn function(\n...) end",
+]
+
+
+@pytest.mark.parametrize("src", LINE_SNIPPETS)
+def test_instruction_lines_match_lua(src):
+    """Each instruction's line, as ``string.dump`` of Lua 5.4.8 records it."""
+    dumped = _lua.eval("function(s) return string.dump(assert(load(s, '=l'))) end")(
+        src.encode("latin-1"))
+
+    def lines(p):
+        return [p.lineinfo] + [lines(q) for q in p.p]
+    assert lines(compile_chunk(parse(src, "=l"))) == lines(undump(dumped.decode("latin-1"), "=l"))
 
 
 def test_control_structures():
