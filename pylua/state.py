@@ -362,7 +362,7 @@ class LuaState:
     def load(self, chunk: str, chunkname: str, mode: str = "bt", env: Any = _NO_ENV) -> LuaFunction:
         """Compile a chunk (text or binary) into a function whose ``_ENV`` is ``env``
         (default: the globals). Raises LuaSyntaxError with Lua's message."""
-        if chunk.startswith("\x1bLua"):
+        if chunk.startswith("\x1b"):       # Lua decides by the first byte alone
             if "b" not in mode:
                 raise LuaSyntaxError(f"attempt to load a binary chunk (mode is '{mode}')")
             from .undump import undump

@@ -72,8 +72,9 @@ def lua_tonumber(L, *args):
     return (_str2int_base(args[0], base),)
 
 
-def _ipairs_aux(L, t, i):
-    i = wrap(i + 1)
+def _ipairs_aux(L, *args):
+    i = wrap(check_integer(args, 2) + 1)
+    t = arg(args, 1)
     if type(t) is LuaTable:
         v = t.get_int(i)
         if v is None and t.meta is not None:
