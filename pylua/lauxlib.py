@@ -125,9 +125,9 @@ def opt_number(args: tuple, n: int, default):
     return check_number(args, n)
 
 
-def check_string(args: tuple, n: int) -> str:
-    """``luaL_checklstring``: strings, and numbers converted as ``tostring`` would."""
-    v = args[n - 1] if n <= len(args) else None
+def tolstring(v: Any) -> Optional[str]:
+    """``lua_tolstring``: a string as it is, a number as ``tostring`` shows it,
+    anything else None."""
     t = type(v)
     if t is str:
         return v
@@ -135,7 +135,15 @@ def check_string(args: tuple, n: int) -> str:
         return str(v)
     if t is float:
         return fmt_float(v)
-    raise type_error(n, "string", args)
+    return None
+
+
+def check_string(args: tuple, n: int) -> str:
+    """``luaL_checklstring``: strings, and numbers converted as ``tostring`` would."""
+    s = tolstring(args[n - 1] if n <= len(args) else None)
+    if s is None:
+        raise type_error(n, "string", args)
+    return s
 
 
 def opt_string(args: tuple, n: int, default: Optional[str]) -> Optional[str]:

@@ -8,11 +8,10 @@ from typing import Any, BinaryIO, Optional
 
 from . import vm
 from .debuginfo import funcnamefromcode
-from .errors import ArgError, ErrorInErrorHandling, LuaError, LuaSyntaxError, chunkid
+from .errors import ArgError, LuaError, LuaSyntaxError, chunkid
 from .frame import K_BOUNDARY, K_CMARK, K_PCALL, RUNNING, SUSPENDED, DEAD, NORMAL, Frame, LuaThread
-from .lauxlib import obj_type_name, type_name
+from .lauxlib import obj_type_name, tolstring, type_name
 from .gc import Collector
-from .number import fmt_float
 from .objects import Builtin, LuaFunction, Special, Upvalue, Userdata
 from .table import LuaTable
 
@@ -260,21 +259,16 @@ class LuaState:
         if tm is not None:
             res = self.call(tm, v)
             s = res[0] if res else None
-            if type(s) is int or type(s) is float:
-                return str(s) if type(s) is int else fmt_float(s)
-            if type(s) is not str:
+            s = tolstring(s)
+            if s is None:
                 raise LuaError("'__tostring' must return a string")
             return s
-        t = type(v)
-        if t is str:
-            return v
-        if t is int:
-            return str(v)
-        if t is float:
-            return fmt_float(v)
+        s = tolstring(v)
+        if s is not None:
+            return s
         if v is None:
             return "nil"
-        if t is bool:
+        if type(v) is bool:
             return "true" if v else "false"
         name = self.getmetafield(v, "__name")
         kind = name if type(name) is str else type_name(v)

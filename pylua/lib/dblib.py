@@ -5,10 +5,10 @@ from typing import Any, Optional
 
 from .. import vm
 from ..debuginfo import getlocalname
-from ..errors import ArgError, LuaError, chunkid
+from ..errors import ArgError, chunkid
 from ..frame import Frame, LuaThread
 from ..state import call_name
-from ..lauxlib import arg, check_any, check_integer, check_table, opt_integer, opt_string, type_error
+from ..lauxlib import arg, check_any, check_integer, opt_integer, opt_string, type_error
 from ..objects import Builtin, LuaFunction, Userdata, is_function
 from ..table import LuaTable
 
