@@ -461,6 +461,9 @@ NESTING = {
     "labels": lambda n: "".join(f"::l{i}:: " for i in range(n)),
     "targets": lambda n: ",".join(f"a{i}" for i in range(n)) + " = 1",
     "repeats": lambda n: "repeat " * n + "until x " * n,
+    "elseifs": lambda n: "if x then elseif y then " * n + "end " * n,
+    "elseif condition": lambda n: "if x then elseif a" + " .. a" * n + " then end",
+    "until condition": lambda n: "repeat until a" + " .. a" * n,
 }
 
 
