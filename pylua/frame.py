@@ -63,7 +63,8 @@ class Frame:
 class LuaThread:
     """A Lua thread (coroutine): its own frames, status and resume/yield links."""
 
-    __slots__ = ("L", "frames", "status", "resumer", "func", "nny", "nccalls", "cbase", "error",
+    __slots__ = ("L", "frames", "status", "resumer", "func", "nny", "nccalls", "cbase", "error", "hook", "hookmask", "basehookcount", "hookcount", "oldpc",
+                 "allowhook",
                  "in_stack_error",
                  "wait_a", "wait_n", "resumed_by_wrap", "__weakref__")
 
@@ -76,6 +77,12 @@ class LuaThread:
         self.nny = 0                                # host calls on our stack: no yield
         self.nccalls = 0                            # frames that C Lua nests on the C stack
         self.cbase = 0                              # C levels below us (our resumers')
+        self.hook: Any = None                       # debug.sethook state (hooks.py)
+        self.hookmask = 0
+        self.basehookcount = 0
+        self.hookcount = 0
+        self.oldpc = 0
+        self.allowhook = True
         self.error: Optional[tuple] = None          # (value,) once it died by an error
         self.in_stack_error = False                 # using the extra slots of a stack overflow
         # While suspended in a call to resume/yield: where its results go in our top frame.

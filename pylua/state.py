@@ -12,6 +12,7 @@ from .errors import ArgError, LuaError, LuaSyntaxError, chunkid
 from .frame import K_BOUNDARY, K_CMARK, K_PCALL, RUNNING, SUSPENDED, DEAD, NORMAL, Frame, LuaThread
 from .lauxlib import obj_type_name, tolstring, type_name
 from .gc import Collector
+from .hooks import HOOK_MARK
 from .objects import Builtin, LuaFunction, Special, Upvalue, Userdata
 from .table import LuaTable
 
@@ -105,6 +106,21 @@ class LuaState:
         finally:
             if traceback:
                 self.tracebacks_wanted -= 1
+
+    def call_hook(self, hook: Any, event: str, line: Optional[int]) -> None:
+        """Run a debug hook on top of the frame that triggered it; its own frame is
+        named "hook" as in C Lua."""
+        th = self.current
+        if type(hook) is LuaFunction:
+            th.nny += 1
+            try:
+                fr = vm.push_lua(self, th, hook, (event, line), K_BOUNDARY, 0, -1)
+                fr.aux = HOOK_MARK
+                vm.execute(self, th)
+            finally:
+                th.nny -= 1
+        else:
+            self.call_direct(hook, (event, line))
 
     def call_handler(self, handler: Any, e: LuaError) -> Any:
         """Run an xpcall message handler on error ``e`` at the error point. As in
@@ -391,6 +407,8 @@ def _isatty(stream: Any) -> bool:
 
 def call_name(fr: Frame, caller: Optional[Frame]) -> tuple:
     """``funcnamefromcall``: how ``caller`` named the function running in ``fr``."""
+    if fr.kind == K_BOUNDARY and fr.aux is HOOK_MARK:
+        return "hook", "?"
     if caller is None or caller.proto is None or fr.tailcall:
         return None, None
     return funcnamefromcode(caller.proto, caller.pc - 1)

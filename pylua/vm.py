@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any, Optional
 
+from . import hooks
 from . import opcodes as O
 from .debuginfo import TM_NAMES, formatvarinfo, funcnamefromcode, getobjname, line_at, upvalname
 from .errors import ArgError, ErrorInErrorHandling, LuaError, chunkid
@@ -617,6 +618,8 @@ def _special_call(L, th: LuaThread, f: Special, args, ret_a: int, nresults: int)
     if kind == "wrap":
         return resume(L, th, f.data, tuple(args), ret_a, nresults, True)
     if kind == "yield":
+        if th.hookmask:
+            hooks.c_event(L, th, f, "call")
         return yield_(L, th, tuple(args), ret_a, nresults)
     if kind == "then_call":     # a host function that ends by calling (dofile, pairs)
         callee, callee_args = f.data(L, *args)
@@ -625,7 +628,8 @@ def _special_call(L, th: LuaThread, f: Special, args, ret_a: int, nresults: int)
             place_results(caller, callee_args, ret_a, nresults)
             return caller
         return precall(L, th, callee, callee_args, K_CALL, ret_a, nresults)
-    res = f.fn(L, *args)
+    # Only debug.sethook gets here: it may turn hooks on, so always report.
+    res = hooks.call_builtin_hooked(L, th, f, lambda: f.fn(L, *args))
     caller = th.frames[-1]
     place_results(caller, res, ret_a, nresults)
     return caller
@@ -664,6 +668,8 @@ def resume(L, th: LuaThread, co: LuaThread, args: tuple, ret_a: int, nresults: i
             return fail_coroutine(L, co, e)
     top = co.frames[-1]
     place_results(top, args, co.wait_a, co.wait_n)
+    if co.hookmask:             # the yield it was suspended in returns
+        hooks.c_event(L, co, None, "return")
     return top
 
 
@@ -1010,6 +1016,8 @@ def finish_return(L, th: LuaThread, fr: Frame, res) -> Frame:
         close_tbc(L, fr, 0)
     if fr.open_upvals:
         close_upvals(fr, 0)
+    if th.hookmask:
+        hooks.hook_return(L, th, fr)
     pop_frame(th, fr)
     return deliver(L, th, fr, res)
 
@@ -1129,9 +1137,16 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
         upvals = fr.upvals
         pc = fr.pc
         top = fr.top
+        hooked = th.hookmask
+        if hooked and pc == 0 and not fr.proto.is_vararg:
+            hooks.hook_call(L, th, fr)
         while True:
             op, a, b, c, k = code[pc]
             pc += 1
+            if hooked:
+                fr.pc = pc
+                hooks.trace_exec(L, th, fr, pc - 1)
+                hooked = th.hookmask
             if op == 0:   # MOVE
                 regs[a] = regs[b]
             elif op == 14:   # GETFIELD
@@ -1184,7 +1199,11 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     fr = push_lua(L, th, f, args, K_CALL, a, c - 1)
                     break
                 if type(f) is Builtin:
-                    res = call_builtin(L, fr, f, args)
+                    if hooked:
+                        res = hooks.call_builtin_hooked(L, th, f,
+                                                        lambda: call_builtin(L, fr, f, args))
+                    else:
+                        res = call_builtin(L, fr, f, args)
                     want = c - 1
                     if want == 1:
                         regs[a] = res[0] if res else None
@@ -1330,7 +1349,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                         pc = b
             elif op == 72:   # RETURN1
                 v = regs[a]
-                if fr.open_upvals or fr.tbc:
+                if fr.open_upvals or fr.tbc or hooked:
                     fr.pc = pc
                     nf = finish_return(L, th, fr, (v,))
                 else:
@@ -1347,7 +1366,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 fr = nf
                 break
             elif op == 71:   # RETURN0
-                if fr.open_upvals or fr.tbc:
+                if fr.open_upvals or fr.tbc or hooked:
                     fr.pc = pc
                     nf = finish_return(L, th, fr, ())
                 else:
@@ -1603,7 +1622,10 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     for j in range(n):
                         regs[a + j] = va[j] if j < nv else None
             elif op == 81:   # VARARGPREP
-                pass
+                if hooked:      # vararg functions report their call here
+                    fr.pc = pc
+                    hooks.hook_call(L, th, fr)
+                    th.oldpc = 1
             elif op == 7:   # LOADTRUE
                 regs[a] = True
             elif op == 5:   # LOADFALSE

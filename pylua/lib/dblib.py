@@ -8,8 +8,9 @@ from ..debuginfo import getlocalname
 from ..errors import ArgError, chunkid
 from ..frame import Frame, LuaThread
 from ..state import call_name
-from ..lauxlib import arg, check_any, check_integer, opt_integer, opt_string, type_error
-from ..objects import Builtin, LuaFunction, Userdata, is_function
+from ..lauxlib import arg, check_any, check_integer, check_string, opt_integer, opt_string, type_error
+from .. import hooks
+from ..objects import Builtin, LuaFunction, Special, Userdata, is_function
 from ..table import LuaTable
 
 
@@ -277,15 +278,22 @@ def db_setuservalue(L, *args):
 
 def db_sethook(L, *args):
     th, i = _thread_arg(L, args)
-    L.hook = (arg(args, i + 1), opt_string(args, i + 2, ""), opt_integer(args, i + 3, 0))
+    if arg(args, i + 1) is None:
+        hooks.set_hook(th, None, 0, 0)
+        return ()
+    smask = check_string(args, i + 2)
+    if not is_function(args[i]):
+        raise type_error(i + 1, "function", args)
+    count = opt_integer(args, i + 3, 0)
+    hooks.set_hook(th, args[i], hooks.make_mask(smask, count), count)
     return ()
 
 
 def db_gethook(L, *args):
-    hook = getattr(L, "hook", None)
-    if not hook or hook[0] is None:
+    th, _ = _thread_arg(L, args)
+    if th.hook is None:
         return (None,)
-    return hook
+    return (th.hook, hooks.mask_string(th.hookmask), th.basehookcount)
 
 
 _FUNCS = {
@@ -294,7 +302,7 @@ _FUNCS = {
     "upvaluejoin": db_upvaluejoin, "traceback": db_traceback,
     "getmetatable": db_getmetatable, "setmetatable": db_setmetatable,
     "getregistry": db_getregistry, "getuservalue": db_getuservalue,
-    "setuservalue": db_setuservalue, "sethook": db_sethook, "gethook": db_gethook,
+    "setuservalue": db_setuservalue, "gethook": db_gethook,
 }
 
 
@@ -302,4 +310,6 @@ def open(L) -> LuaTable:
     t = LuaTable()
     for name, fn in _FUNCS.items():
         t.set_str(name, Builtin(fn, "debug." + name))
+    # The VM reloads its hook state after calling this one.
+    t.set_str("sethook", Special(db_sethook, "debug.sethook", "reload"))
     return t

@@ -1,0 +1,120 @@
+"""Debug hooks (ldo.c ``luaD_hook``/``luaD_hookcall``/``rethook`` and ldebug.c
+``luaG_traceexec``): call, return, line and count events, per thread.
+
+The dispatch loop tests one local flag per instruction (the thread's ``hookmask``,
+reloaded whenever the running frame or thread changes); everything else happens
+here, only while some hook is set.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from .debuginfo import line_at
+from .frame import K_CMARK, Frame, LuaThread
+
+MASK_CALL, MASK_RET, MASK_LINE, MASK_COUNT = 1, 2, 4, 8
+HOOK_MARK = "hook"   # aux of the frame of a running hook: debug.getinfo names it "hook"
+
+
+def make_mask(smask: str, count: int) -> int:
+    mask = 0
+    if "c" in smask:
+        mask |= MASK_CALL
+    if "r" in smask:
+        mask |= MASK_RET
+    if "l" in smask:
+        mask |= MASK_LINE
+    if count > 0:
+        mask |= MASK_COUNT
+    return mask
+
+
+def mask_string(mask: int) -> str:
+    return ("c" if mask & MASK_CALL else "") + ("r" if mask & MASK_RET else "") + \
+           ("l" if mask & MASK_LINE else "")
+
+
+def set_hook(th: LuaThread, fn: Any, mask: int, count: int) -> None:
+    """``lua_sethook``."""
+    if fn is None or mask == 0:
+        fn, mask, count = None, 0, 0
+    th.hook = fn
+    th.hookmask = mask
+    th.basehookcount = count
+    th.hookcount = count
+
+
+def run_hook(L, th: LuaThread, event: str, line: Optional[int] = None) -> None:
+    """``luaD_hook``: call the thread's hook with hooks off while it runs."""
+    if not th.allowhook or th.hook is None:
+        return
+    th.allowhook = False
+    try:
+        L.call_hook(th.hook, event, line)
+    finally:
+        th.allowhook = True
+
+
+def hook_call(L, th: LuaThread, fr: Frame) -> None:
+    """A Lua function starts (``luaD_hookcall``); vararg functions report it from
+    their VARARGPREP, as C Lua does."""
+    th.oldpc = 0
+    if th.hookmask & MASK_CALL:
+        run_hook(L, th, "tail call" if fr.tailcall else "call")
+
+
+def hook_return(L, th: LuaThread, fr: Frame) -> None:
+    """``rethook``: report the return while ``fr`` is still on top, then make the
+    caller's next line event relative to its call instruction."""
+    if th.hookmask & MASK_RET:
+        run_hook(L, th, "return")
+    frames = th.frames
+    if len(frames) >= 2 and frames[-2].proto is not None:
+        th.oldpc = frames[-2].pc - 1
+
+
+def trace_exec(L, th: LuaThread, fr: Frame, pc: int) -> None:
+    """``luaG_traceexec`` before instruction ``pc`` of ``fr`` (whose ``pc`` is saved)."""
+    mask = th.hookmask
+    if not th.allowhook or not mask & (MASK_LINE | MASK_COUNT):
+        return
+    if pc == 0 and fr.proto.is_vararg:     # tracing starts after VARARGPREP
+        return
+    if mask & MASK_COUNT:
+        th.hookcount -= 1
+        if th.hookcount == 0:
+            th.hookcount = th.basehookcount
+            run_hook(L, th, "count")
+    if mask & MASK_LINE:
+        p = fr.proto
+        oldpc = th.oldpc if th.oldpc < len(p.code) else 0
+        if pc <= oldpc or line_at(p, oldpc) != line_at(p, pc):
+            run_hook(L, th, "line", line_at(p, pc))
+        th.oldpc = pc
+
+
+def c_event(L, th: LuaThread, f: Any, event: str) -> None:
+    """Report ``event`` of host function ``f`` with a frame for it on the stack."""
+    if th.hookmask & (MASK_CALL if event == "call" else MASK_RET):
+        marker = Frame(f, K_CMARK)
+        th.frames.append(marker)
+        try:
+            run_hook(L, th, event)
+        finally:
+            th.frames.remove(marker)
+
+
+def call_builtin_hooked(L, th: LuaThread, f: Any, call) -> Any:
+    """Run ``call()`` (a host function's body) reporting its call and return, with a
+    frame for it on the stack as C Lua has."""
+    marker = Frame(f, K_CMARK)
+    th.frames.append(marker)
+    try:
+        if th.hookmask & MASK_CALL:
+            run_hook(L, th, "call")
+        res = call()
+        if th.hookmask:
+            hook_return(L, th, marker)
+        return res
+    finally:
+        th.frames.remove(marker)
