@@ -66,7 +66,7 @@ class LuaThread:
     __slots__ = ("L", "frames", "status", "resumer", "func", "nny", "nccalls", "cbase", "error", "hook", "hookmask", "basehookcount", "hookcount", "oldpc",
                  "allowhook",
                  "in_stack_error",
-                 "wait_a", "wait_n", "resumed_by_wrap", "__weakref__")
+                 "wait_a", "wait_n", "wait_layers", "resumed_by_wrap", "__weakref__")
 
     def __init__(self, L: Any, func: Any) -> None:
         self.L = L
@@ -88,6 +88,7 @@ class LuaThread:
         # While suspended in a call to resume/yield: where its results go in our top frame.
         self.wait_a = 0
         self.wait_n = -1
+        self.wait_layers = 0    # pcall layers around a yield: each adds a true on resume
         self.resumed_by_wrap = False                # errors propagate instead of returning
 
     def __repr__(self) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 from .errors import LuaError
 from .opcodes import OP_CALL, OP_TAILCALL
 from .frame import LuaThread
-from .objects import LuaFunction, Upvalue, Userdata
+from .objects import Builtin, LuaFunction, Special, Upvalue, Userdata
 from .table import LuaTable, _BoolKey
 
 _COLLECTABLE = (LuaTable, LuaFunction, Userdata, LuaThread)
@@ -120,11 +120,13 @@ class Collector:
                 if id(o) in marked:
                     continue
                 t = type(o)
+                if t is Builtin or t is Special:
+                    marked[id(o)] = o           # a C closure: its upvalues and data
+                    stack.extend(o.upvals)
+                    if t is Special and o.data is not None:
+                        stack.append(o.data)
+                    continue
                 if t not in _COLLECTABLE and t is not Upvalue:
-                    if t.__name__ in ("Builtin", "Special"):
-                        data = getattr(o, "data", None)
-                        if isinstance(data, _COLLECTABLE):
-                            stack.append(data)
                     continue
                 marked[id(o)] = o
                 if t is LuaTable:
@@ -191,7 +193,12 @@ class Collector:
 
 
 def _is_obj(v: Any) -> bool:
-    return isinstance(v, _COLLECTABLE)
+    """Collectable objects; a host function is one only when it is a closure (C Lua's
+    light C functions are plain values)."""
+    t = type(v)
+    if t is Builtin or t is Special:
+        return bool(v.upvals) or (t is Special and v.data is not None)
+    return t in _COLLECTABLE
 
 
 def _entries(t: LuaTable):

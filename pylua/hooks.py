@@ -94,27 +94,25 @@ def trace_exec(L, th: LuaThread, fr: Frame, pc: int) -> None:
 
 
 def c_event(L, th: LuaThread, f: Any, event: str) -> None:
-    """Report ``event`` of host function ``f`` with a frame for it on the stack."""
-    if th.hookmask & (MASK_CALL if event == "call" else MASK_RET):
-        marker = Frame(f, K_CMARK)
-        th.frames.append(marker)
-        try:
-            run_hook(L, th, event)
-        finally:
-            th.frames.remove(marker)
-
-
-def call_builtin_hooked(L, th: LuaThread, f: Any, call) -> Any:
-    """Run ``call()`` (a host function's body) reporting its call and return, with a
-    frame for it on the stack as C Lua has."""
+    """Report ``event`` of host function ``f`` with a frame for it on the stack (only
+    while the hook runs: during its body a host function is level 0, frameless)."""
+    if event == "call" and not th.hookmask & MASK_CALL:
+        return
     marker = Frame(f, K_CMARK)
     th.frames.append(marker)
     try:
-        if th.hookmask & MASK_CALL:
+        if event == "call":
             run_hook(L, th, "call")
-        res = call()
-        if th.hookmask:
+        else:
             hook_return(L, th, marker)
-        return res
     finally:
         th.frames.remove(marker)
+
+
+def call_builtin_hooked(L, th: LuaThread, f: Any, call) -> Any:
+    """Run ``call()`` (a host function's body) reporting its call and return."""
+    c_event(L, th, f, "call")
+    res = call()
+    if th.hookmask:
+        c_event(L, th, f, "return")
+    return res

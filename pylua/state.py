@@ -161,7 +161,8 @@ class LuaState:
                 except LuaError as e:
                     vm.fail_coroutine(self, co, e)
             else:
-                vm.place_results(co.frames[-1], args, co.wait_a, co.wait_n)
+                vm.place_results(co.frames[-1], (True,) * co.wait_layers + args,
+                                 co.wait_a, co.wait_n)
             return tuple(vm.execute(self, co))
         except vm.Exit as ex:
             return tuple(ex.value)

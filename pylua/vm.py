@@ -548,6 +548,12 @@ def protected_call(L, th: LuaThread, f: Special, args, ret_a: int, nresults: int
     caller = th.frames[-1]
     try:
         target, rest, handler = _pcall_args(L, None if outer else caller, f, args)
+        if type(target) is Special and target.kind == "yield":
+            try:
+                return yield_(L, th, rest, ret_a, nresults, len(layers))
+            except LuaError as e:
+                place_results(caller, (True,) * len(outer) + (False, e.value), ret_a, nresults)
+                return caller
         if type(target) is Builtin or (type(target) is Special
                                        and target.kind not in ("pcall", "xpcall")):
             return pcall_builtin(L, th, layers, target, rest, handler, ret_a, nresults)
@@ -603,7 +609,13 @@ def special_call(L, th: LuaThread, f: Special, args, ret_a: int, nresults: int) 
     try:
         return _special_call(L, th, f, args, ret_a, nresults)
     except ArgError as e:
-        raise arg_error(L, th.frames[-1], f, e) from None
+        err = arg_error(L, th.frames[-1], f, e)
+        err.cfunc = f
+        raise err from None
+    except LuaError as e:
+        if e.cfunc is None and e.traceback is None:
+            e.cfunc = f
+        raise
 
 
 def _special_call(L, th: LuaThread, f: Special, args, ret_a: int, nresults: int) -> Frame:
@@ -667,7 +679,7 @@ def resume(L, th: LuaThread, co: LuaThread, args: tuple, ret_a: int, nresults: i
         except LuaError as e:
             return fail_coroutine(L, co, e)
     top = co.frames[-1]
-    place_results(top, args, co.wait_a, co.wait_n)
+    place_results(top, (True,) * co.wait_layers + args, co.wait_a, co.wait_n)
     if co.hookmask:             # the yield it was suspended in returns
         hooks.c_event(L, co, None, "return")
     return top
@@ -735,12 +747,14 @@ def switch_to_resumer(L, co: LuaThread, ok: bool, values: tuple) -> Frame:
     return top
 
 
-def yield_(L, th: LuaThread, values: tuple, ret_a: int, nresults: int) -> Frame:
+def yield_(L, th: LuaThread, values: tuple, ret_a: int, nresults: int,
+           layers: int = 0) -> Frame:
+    # Raised by the C function lua_yield: no position.
     if th is L.main:
-        raise runtime_error(th.frames[-1], "attempt to yield from outside a coroutine")
+        raise LuaError("attempt to yield from outside a coroutine")
     if th.nny > 0:
-        raise runtime_error(th.frames[-1], "attempt to yield across a C-call boundary")
-    th.wait_a, th.wait_n = ret_a, nresults
+        raise LuaError("attempt to yield across a C-call boundary")
+    th.wait_a, th.wait_n, th.wait_layers = ret_a, nresults, layers
     th.status = SUSPENDED
     return switch_to_resumer(L, th, True, values)
 
@@ -1024,9 +1038,10 @@ def finish_return(L, th: LuaThread, fr: Frame, res) -> Frame:
 
 # ---------------------------------------------------------------- errors in flight
 
-def handle_error(L, th: LuaThread, e: LuaError) -> Frame:
+def handle_error(L, th: LuaThread, e: LuaError) -> Optional[Frame]:
     """Unwind ``th`` to the innermost protected frame and deliver ``false, err`` there;
-    a K_BOUNDARY frame re-raises to host code; the base of a coroutine kills it.
+    at a K_BOUNDARY frame the error goes on to host code (None is returned); the base
+    of a coroutine kills it.
     As in ldo.c, the message handler runs at the error point, and pending to-be-closed
     variables are closed after their frames are gone, each handler getting the error."""
     frames = th.frames
@@ -1059,7 +1074,7 @@ def handle_error(L, th: LuaThread, e: LuaError) -> Frame:
     if pending:
         e.value = close_unwound(L, th, pending, e.value, target is not None and target.kind == K_PCALL)
     if target is None or target.kind == K_BOUNDARY:
-        raise e
+        return None
     if target.kind == K_COBASE:
         return fail_coroutine(L, th, e)
     th.in_stack_error = False           # luaD_shrinkstack: the extra room is given back
@@ -1117,14 +1132,24 @@ def execute(L, th: LuaThread) -> list:
         except Exit as ex:
             return ex.value
         except LuaError as e:
-            th = L.current
-            fr = handle_error(L, th, e)
-        except (ArgError, TableKeyError) as ex:   # raised outside a call site: a bug
-            th = L.current
-            fr = handle_error(L, th, internal_error(ex))
-        except Exception as ex:
-            th = L.current
-            fr = handle_error(L, th, internal_error(ex))
+            fr = unwind(L, e)
+        except Exception as ex:     # a bug in pylua: still a Lua error, with a hint
+            fr = unwind(L, internal_error(ex))
+
+
+def unwind(L, e: LuaError) -> Frame:
+    """Handle ``e`` in the running thread; an error raised while unwinding (a
+    ``coroutine.wrap`` passing on its coroutine's error) is handled in turn in the
+    thread that is then running (its resumer)."""
+    while True:
+        try:
+            fr = handle_error(L, L.current, e)
+        except LuaError as again:
+            e = again
+            continue
+        if fr is None:          # on to the host code that called execute()
+            raise e
+        return fr
 
 
 def _run(L, th: LuaThread, fr: Frame) -> list:

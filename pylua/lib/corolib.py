@@ -28,8 +28,8 @@ def co_resume(L, *args):
 
 
 def co_yield(L, *args):
-    raise L.error("attempt to yield across a C-call boundary"
-                  if L.current is not L.main else "attempt to yield from outside a coroutine")
+    raise LuaError("attempt to yield across a C-call boundary"
+                   if L.current is not L.main else "attempt to yield from outside a coroutine")
 
 
 def co_status(L, *args):

@@ -131,8 +131,8 @@ def db_getlocal(L, *args):
     if level < 0 or level >= _levels(L, th):
         raise ArgError(i + 1, "level out of range")
     fr = _frame_at(L, th, level)
-    if fr is None:
-        return (None,)
+    if fr is None:              # getlocal itself: its arguments are C temporaries
+        return ("(C temporary)", args[n - 1]) if 1 <= n <= len(args) else (None,)
     name = _local_name(fr, n)
     if name is None:
         return (None,)
@@ -276,16 +276,22 @@ def db_setuservalue(L, *args):
     return (u,)
 
 
+HOOKKEY = "_HOOKKEY"
+
+
 def db_sethook(L, *args):
     th, i = _thread_arg(L, args)
-    if arg(args, i + 1) is None:
-        hooks.set_hook(th, None, 0, 0)
-        return ()
-    smask = check_string(args, i + 2)
-    if not is_function(args[i]):
-        raise type_error(i + 1, "function", args)
-    count = opt_integer(args, i + 3, 0)
-    hooks.set_hook(th, args[i], hooks.make_mask(smask, count), count)
+    fn = arg(args, i + 1)
+    if fn is None:
+        mask = count = 0
+    else:
+        smask = check_string(args, i + 2)
+        if not is_function(fn):
+            raise type_error(i + 1, "function", args)
+        count = opt_integer(args, i + 3, 0)
+        mask = hooks.make_mask(smask, count)
+    L.registry.get_str(HOOKKEY).set(th, fn)     # where ldblib keeps hooks
+    hooks.set_hook(th, fn, mask, count)
     return ()
 
 
@@ -310,6 +316,10 @@ def open(L) -> LuaTable:
     t = LuaTable()
     for name, fn in _FUNCS.items():
         t.set_str(name, Builtin(fn, "debug." + name))
+    hooktable = LuaTable()
+    hooktable.meta = LuaTable()
+    hooktable.meta.set_str("__mode", "k")
+    L.registry.set_str(HOOKKEY, hooktable)
     # The VM reloads its hook state after calling this one.
     t.set_str("sethook", Special(db_sethook, "debug.sethook", "reload"))
     return t
