@@ -12,6 +12,7 @@ from .errors import LuaSyntaxError, chunkid
 from .lexer import Lexer, Token, token_text
 
 LUAI_MAXCCALLS = 200
+MAXVARS = 200              # local variables per function (lparser.c)
 # Python frames per lparser.c level, at most (suffixedexp -> funcargs -> explist -> ...)
 _FRAMES_PER_LEVEL = 8
 
@@ -60,6 +61,9 @@ class Checker:
         self.ahead = None
         self.level = c_calls
         self.vararg = [True]    # the main function is vararg
+        # Per open function: [line defined, variables declared in scope] (lparser's
+        # actvar count, whose limit is checked while parsing, before later syntax).
+        self.funcs = [[0, 0]]
         self.tok: Token
         self.t = ""
 
@@ -134,6 +138,21 @@ class Checker:
             raise LuaSyntaxError("C stack overflow")
 
     # ------------------------------------------------------------ blocks
+    def new_localvar(self) -> None:
+        """``new_localvar``'s limit check; the name was just read."""
+        f = self.funcs[-1]
+        f[1] += 1
+        if f[1] > MAXVARS:
+            where = "main function" if f[0] == 0 else f"function at line {f[0]}"
+            raise self.syntax_error(f"too many local variables (limit is {MAXVARS}) in {where}")
+
+    def block(self) -> None:
+        """A block: the variables it declares go out of scope at its end."""
+        f = self.funcs[-1]
+        saved = f[1]
+        self.statlist()
+        f[1] = saved
+
     def mainfunc(self) -> None:
         self.next()
         self.statlist()
@@ -162,19 +181,25 @@ class Checker:
             self.next()
             self.expr()
             self.checknext("do")
-            self.statlist()
+            self.block()
             self.check_match("end", "while", line)
         elif t == "do":
             self.next()
-            self.statlist()
+            self.block()
             self.check_match("end", "do", line)
         elif t == "for":
+            f = self.funcs[-1]
+            saved = f[1]
             self.forstat(line)
+            f[1] = saved
         elif t == "repeat":
             self.next()
+            f = self.funcs[-1]
+            saved = f[1]
             self.statlist()
             self.check_match("until", "repeat", line)
             self.expr()
+            f[1] = saved
         elif t == "function":
             self.next()
             ismethod = self.funcname()
@@ -183,6 +208,7 @@ class Checker:
             self.next()
             if self.testnext("function"):
                 self.checkname()
+                self.new_localvar()
                 self.body(False, self.line)
             else:
                 self.localstat()
@@ -211,7 +237,7 @@ class Checker:
         while self.t == "elseif":
             self.test_then_block()
         if self.testnext("else"):
-            self.statlist()
+            self.block()
         self.check_match("end", "if", line)
 
     def test_then_block(self) -> None:
@@ -224,12 +250,14 @@ class Checker:
                 pass
             if self.block_follow(False):
                 return
-        self.statlist()
+        self.block()
 
     def forstat(self, line: int) -> None:
         self.next()
         self.checkname()
         if self.t == "=":
+            for _ in range(4):          # three control variables and the loop variable
+                self.new_localvar()
             self.next()
             self.expr()
             self.checknext(",")
@@ -237,20 +265,24 @@ class Checker:
             if self.testnext(","):
                 self.expr()
         elif self.t in (",", "in"):
+            for _ in range(5):          # four control variables and the first name
+                self.new_localvar()
             while self.testnext(","):
                 self.checkname()
+                self.new_localvar()
             self.checknext("in")
             self.explist()
         else:
             raise self.syntax_error("'=' or 'in' expected")
         self.checknext("do")
-        self.statlist()
+        self.block()
         self.check_match("end", "for", line)
 
     def localstat(self) -> None:
         toclose = False
         while True:
             self.checkname()
+            self.new_localvar()
             if self.testnext("<"):
                 attr = self.checkname()
                 self.checknext(">")
@@ -296,12 +328,16 @@ class Checker:
             self.explist()
 
     def body(self, ismethod: bool, line: int) -> None:
+        self.funcs.append([line, 0])
+        if ismethod:
+            self.new_localvar()         # self
         self.checknext("(")
         self.parlist()
         self.checknext(")")
         self.statlist()
         self.vararg.pop()
         self.check_match("end", "function", line)
+        self.funcs.pop()
 
     def parlist(self) -> None:
         isvararg = False
@@ -309,6 +345,7 @@ class Checker:
             while True:
                 if self.t == "NAME":
                     self.next()
+                    self.new_localvar()
                 elif self.t == "...":
                     self.next()
                     isvararg = True

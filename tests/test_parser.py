@@ -347,8 +347,11 @@ LONG_LISTS = {
     "table items": lambda n: "return {" + ",".join(map(str, range(n))) + "}",
     "keyed table items": lambda n: "return {" + ",".join(f"k{i}={i}" for i in range(n)) + "}",
     "call arguments": lambda n: "f(" + ",".join(map(str, range(n))) + ")",
-    "local names": lambda n: "local " + ",".join(f"a{i}" for i in range(n)) + " = 1",
-    "parameters": lambda n: "return function(" + ",".join(f"a{i}" for i in range(n)) + ") end",
+    # Lua allows 200 locals per function: long name lists come in blocks of 150.
+    "local names": lambda n: "\n".join(
+        "do local " + ",".join(f"a{i}" for i in range(150)) + " = 1 end" for _ in range(n // 150)),
+    "parameters": lambda n: "\n".join(
+        "f = function(" + ",".join(f"a{i}" for i in range(150)) + ") end" for _ in range(n // 150)),
     "'+' chain": lambda n: "return " + "+".join("a" for _ in range(n)),
     "statements": lambda n: "\n".join(f"x = {i}" for i in range(n)),
     "elseif chain": lambda n: "if x then " + " ".join(
