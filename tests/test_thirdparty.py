@@ -38,6 +38,9 @@ CASES = [
     ("argparse_exit.lua", ("help",)),
     ("argparse_exit.lua", ("error",)),
     ("argparse_exit.lua", ("ok",)),
+    ("moses_driver.lua", ()),
+    ("luassert_driver.lua", ()),
+    ("ansicolors_driver.lua", ()),
 ]
 
 
