@@ -360,7 +360,7 @@ def push_lua(L, th: LuaThread, f: LuaFunction, args, kind: int, ret_a: int,
     base = stack_base(th, kind, ret_a)
     if base + n > MAX_STACK_SLOTS:
         stack_overflow(th, base + n)
-    if kind != K_CALL:
+    if kind != K_CALL and kind != K_COBASE:     # a coroutine's body: counted by resume
         enter_ccall(th)
     regs = [None] * n
     np = p.numparams
@@ -426,7 +426,7 @@ def enter_ccall(th: LuaThread) -> None:
 def pop_frame(th: LuaThread, fr: Frame) -> None:
     """Remove the top frame ``fr`` and give back what it held."""
     th.frames.pop()
-    if fr.proto is not None and fr.kind != K_CALL:
+    if fr.proto is not None and fr.kind != K_CALL and fr.kind != K_COBASE:
         th.nccalls -= 1
 
 

@@ -55,6 +55,7 @@ def co_close(L, *args):
         raise LuaError(f"cannot close a {status} coroutine")
     err, failed = (co.error[0], True) if co.error else (None, False)
     prev = L.current
+    co.cbase = prev.cbase + prev.nccalls        # lua_closethread: L->nCcalls = from's
     L.current = co
     co.status = RUNNING
     try:

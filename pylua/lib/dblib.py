@@ -10,6 +10,7 @@ from ..frame import Frame, LuaThread
 from ..state import call_name
 from ..lauxlib import arg, check_any, check_integer, check_string, opt_integer, opt_string, type_error
 from .. import hooks
+from ..opcodes import OP_CALL, OP_TAILCALL
 from ..objects import Builtin, LuaFunction, Special, Userdata, is_function
 from ..table import LuaTable
 
@@ -115,7 +116,12 @@ def _local_name(fr: Frame, n: int) -> Optional[str]:
     name = getlocalname(fr.proto, n, fr.pc - 1 if fr.pc > 0 else 0)
     if name is not None:
         return name
+    # Temporaries are live up to the function being called (C Lua's ci->next->func).
     limit = fr.proto.maxstacksize
+    if fr.pc > 0:
+        op, a = fr.code[fr.pc - 1][:2]
+        if op == OP_CALL or op == OP_TAILCALL:
+            limit = a
     return "(temporary)" if 0 < n <= limit else None
 
 
