@@ -41,6 +41,9 @@ CASES = [
     ("moses_driver.lua", ()),
     ("luassert_driver.lua", ()),
     ("ansicolors_driver.lua", ()),
+    ("pl_containers_driver.lua", ()),
+    ("pl_text_driver.lua", ()),
+    ("pl_func_driver.lua", ()),
 ]
 
 
@@ -68,7 +71,7 @@ def libraries() -> None:
 def run(interp: tuple[str, ...], script: Path, args: tuple[str, ...], cwd: Path) -> oracle.Result:
     """Run ``script`` by its bare name from ``cwd`` with the libraries on LUA_PATH."""
     shutil.copyfile(script, cwd / script.name)
-    env = dict(os.environ, LUA_PATH=LUA_PATH, LC_ALL="C")
+    env = dict(os.environ, LUA_PATH=LUA_PATH, LC_ALL="C", TZ="UTC")
     env.pop("LUA_PATH_5_4", None)
     env.pop("LUA_INIT", None)
     env.pop("LUA_INIT_5_4", None)
