@@ -243,6 +243,11 @@ class LuaState:
         if (ta is int or ta is float) and (tb is int or tb is float) or (ta is str and tb is str):
             return a < b if event == "__lt" else a <= b
         tm = vm.tm_of(self, a, event) or vm.tm_of(self, b, event)
+        if tm is None and event == "__le":      # LUA_COMPAT_LT_LE, as in vm.compare_mm
+            tm = vm.tm_of(self, b, "__lt") or vm.tm_of(self, a, "__lt")
+            if tm is not None:
+                res = self.call(tm, b, a)
+                return not (bool(res) and not vm.is_false(res[0]))
         if tm is None:
             raise vm.order_error(None, a, b)
         res = self.call(tm, a, b)

@@ -31,7 +31,8 @@ from .proto import Proto
 from .table import LuaTable, TableKeyError
 
 MAXTAGLOOP = 2000
-PROTECTED = "protected"   # aux of a host marker whose host code catches errors itself
+PROTECTED = "protected"
+COND_NEGATE = 2          # K_COND aux bit: the metamethod answers the opposite question   # aux of a host marker whose host code catches errors itself
 LFIELDS_PER_FLUSH = O.LFIELDS_PER_FLUSH
 
 
@@ -474,7 +475,10 @@ def deliver(L, th: LuaThread, fr: Frame, res) -> Optional[Frame]:
     elif kind == K_COND:
         v = res[0] if res else None
         truth = not (v is None or v is False)
-        if truth != fr.aux:
+        aux = fr.aux
+        if aux & COND_NEGATE:
+            truth = not truth
+        if truth != (aux & 1):
             caller.pc += 1      # skip the jump
     elif kind == K_CONCAT:
         caller.regs[fr.ret_a] = res[0] if res else None
@@ -857,15 +861,18 @@ def arith_mm(L, th: LuaThread, fr: Frame, x: Any, y: Any, tm_idx: int, dest: int
     raise type_error(fr, y, what, yreg)
 
 
-def compare_mm(L, th: LuaThread, fr: Frame, x: Any, y: Any, event: str, k: int,
-               swapped: bool = False) -> Frame:
-    """Order comparison through ``__lt``/``__le``; the result drives the next jump."""
-    tm = tm_of(L, x, event)
-    if tm is None:
-        tm = tm_of(L, y, event)
-    if tm is None:
-        raise order_error(fr, x, y)
-    return precall(L, th, tm, (x, y), K_COND, 0, 1, k)
+def compare_mm(L, th: LuaThread, fr: Frame, x: Any, y: Any, event: str, k: int) -> Frame:
+    """Order comparison through ``__lt``/``__le``; the result drives the next jump.
+    Without ``__le``, ``a <= b`` is ``not (b < a)`` (LUA_COMPAT_LT_LE, on in Lua 5.4's
+    standard build)."""
+    tm = tm_of(L, x, event) or tm_of(L, y, event)
+    if tm is not None:
+        return precall(L, th, tm, (x, y), K_COND, 0, 1, k)
+    if event == "__le":
+        tm = tm_of(L, y, "__lt") or tm_of(L, x, "__lt")
+        if tm is not None:
+            return precall(L, th, tm, (y, x), K_COND, 0, 1, k | COND_NEGATE)
+    raise order_error(fr, x, y)
 
 
 def eq_mm(L, th: LuaThread, fr: Frame, x: Any, y: Any, k: int) -> Optional[Frame]:

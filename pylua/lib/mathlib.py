@@ -7,7 +7,8 @@ from typing import Callable
 
 from ..errors import ArgError
 from ..lauxlib import check_any, check_integer, check_number, opt_integer, opt_number
-from ..number import MAXINTEGER, MININTEGER, NEG_NAN, div_float, fmod, tointeger, wrap
+from ..number import (MAXINTEGER, MININTEGER, NEG_NAN, div_float, fmod, pow_float, tointeger,
+                      wrap)
 from ..objects import Builtin
 from ..table import LuaTable
 
@@ -46,6 +47,37 @@ _exp = _libm(math.exp, NEG_NAN)
 _log = _log_family(math.log)
 _log2 = _log_family(math.log2)
 _log10 = _log_family(math.log10)
+
+
+# LUA_COMPAT_MATHLIB: kept by Lua 5.4's standard build (src/Makefile defines
+# LUA_COMPAT_5_3), which is the `lua` people run.
+_cosh = _libm(math.cosh, NEG_NAN)
+_tanh = _libm(math.tanh, NEG_NAN)
+
+
+def _sinh(x: float) -> float:
+    try:
+        return math.sinh(x)
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
+def math_pow(L, *args):
+    return (pow_float(_float_arg(args, 1), _float_arg(args, 2)),)
+
+
+def math_frexp(L, *args):
+    m, e = math.frexp(_float_arg(args, 1))
+    return (m, e)
+
+
+def math_ldexp(L, *args):
+    x = _float_arg(args, 1)
+    ep = (check_integer(args, 2) + 2**31) % 2**32 - 2**31     # C's (int) cast
+    try:
+        return (math.ldexp(x, ep),)
+    except OverflowError:
+        return (math.copysign(math.inf, x),)
 
 
 def _c_round(fn: Callable[[float], int], x: float):
@@ -283,6 +315,9 @@ def open(L) -> LuaTable:
         "sqrt": _unary(_sqrt),
         "tan": _unary(_tan),
         "type": math_type,
+        # LUA_COMPAT_MATHLIB
+        "cosh": _unary(_cosh), "sinh": _unary(_sinh), "tanh": _unary(_tanh),
+        "pow": math_pow, "frexp": math_frexp, "ldexp": math_ldexp, "log10": _unary(_log10),
     }
     state = RandomState()
     state.seed(*_random_seed(L))
