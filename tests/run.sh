@@ -5,11 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-if ! command -v lua5.4 >/dev/null 2>&1; then
+# pure-Lua libraries that tests/test_thirdparty.py runs under both interpreters
+THIRDPARTY_LUA="lua-dkjson lua-inspect lua-argparse lua-moses lua-luassert lua-say lua-ansicolors lua-penlight"
+MISSING_LUA=$(for pkg in $THIRDPARTY_LUA; do dpkg -s "$pkg" >/dev/null 2>&1 || echo "$pkg"; done)
+if ! command -v lua5.4 >/dev/null 2>&1 || [ -n "$MISSING_LUA" ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y lua5.4
+  # shellcheck disable=SC2086  # one package name per word
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y lua5.4 $MISSING_LUA
 fi
 "$PYTHON" -m pip install --quiet --disable-pip-version-check -e ".[test]"
 # Bytecode for our own modules: with PYTHONDONTWRITEBYTECODE set (as on CI) every
