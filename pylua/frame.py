@@ -17,6 +17,7 @@ K_CONCAT = 5     # first result continues the caller's CONCAT
 K_PCALL = 6      # protected call: results prefixed with true; errors stop here
 K_COBASE = 7     # body of a coroutine: its end resumes the resumer
 K_CMARK = 8      # not a running function: marks host code (a C function) on the stack
+K_CLOSE = 9      # a __close handler: afterwards the caller's closing instruction runs again
 
 # Thread status, as coroutine.status names them.
 SUSPENDED, RUNNING, NORMAL, DEAD = "suspended", "running", "normal", "dead"
@@ -66,7 +67,7 @@ class LuaThread:
     __slots__ = ("L", "frames", "status", "resumer", "func", "nny", "nccalls", "cbase", "error", "hook", "hookmask", "basehookcount", "hookcount", "oldpc",
                  "allowhook",
                  "in_stack_error",
-                 "wait_a", "wait_n", "wait_layers", "resumed_by_wrap", "__weakref__")
+                 "wait", "wait_layers", "resumed_by_wrap", "__weakref__")
 
     def __init__(self, L: Any, func: Any) -> None:
         self.L = L
@@ -86,9 +87,11 @@ class LuaThread:
         self.error: Optional[tuple] = None          # (value,) once it died by an error
         self.in_stack_error = False                 # using the extra slots of a stack overflow
         # While suspended in a call to resume/yield: where its results go in our top frame.
-        self.wait_a = 0
-        self.wait_n = -1
-        self.wait_layers = 0    # pcall layers around a yield: each adds a true on resume
+        # While suspended in resume/yield: the continuation that receives the values
+        # when it goes on (a marker Frame with the kind, destination and aux of the
+        # call), and the pcall layers around a yield (each adds a true).
+        self.wait: Optional[Frame] = None
+        self.wait_layers = 0
         self.resumed_by_wrap = False                # errors propagate instead of returning
 
     def __repr__(self) -> str:

@@ -161,8 +161,7 @@ class LuaState:
                 except LuaError as e:
                     vm.fail_coroutine(self, co, e)
             else:
-                vm.place_results(co.frames[-1], (True,) * co.wait_layers + args,
-                                 co.wait_a, co.wait_n)
+                vm.continue_yielded(self, co, args)
             return tuple(vm.execute(self, co))
         except vm.Exit as ex:
             return tuple(ex.value)
@@ -328,9 +327,9 @@ class LuaState:
                   cfunc: Any = None) -> str:
         """``luaL_traceback`` of ``th`` from ``level`` (frames above are skipped)."""
         entries = []
-        if cfunc is not None:
-            entries.append(f"\n\t[C]: in {self._cfunc_desc(cfunc)}")
         levels = self.stack_levels(th)
+        if cfunc is not None:           # the host function that raised the error
+            levels.insert(0, Frame(cfunc, K_CMARK))
         for i, fr in enumerate(levels):
             entries.append("\n\t" + self._frame_desc(fr, levels[i + 1] if i + 1 < len(levels) else None))
             if fr.tailcall:
@@ -353,13 +352,15 @@ class LuaState:
                 levels.extend(Frame(layer, K_CMARK) for layer in reversed(fr.aux))
         return levels
 
-    def _cfunc_desc(self, f: Any) -> str:
-        name = self.global_name(f)
-        return f"function '{name}'" if name else "?"
-
     def _frame_desc(self, fr: Frame, caller: Optional[Frame]) -> str:
+        """A traceback line (``pushfuncname``): a global name first, else the name the
+        call site gives, else the main chunk or the function's position."""
         if fr.proto is None or fr.func is vm.TRAMPOLINE:
-            return f"[C]: in {self._cfunc_desc(fr.func)}"
+            gname = self.global_name(fr.func) if fr.func is not None else None
+            if gname:
+                return f"[C]: in function '{gname}'"
+            kind, name = call_name(fr, caller)
+            return f"[C]: in {kind} '{name}'" if kind else "[C]: in ?"
         p = fr.proto
         line = vm.current_line(fr)
         src = chunkid(p.source)

@@ -20,7 +20,8 @@ from . import hooks
 from . import opcodes as O
 from .debuginfo import TM_NAMES, formatvarinfo, funcnamefromcode, getobjname, line_at, upvalname
 from .errors import ArgError, ErrorInErrorHandling, LuaError, chunkid
-from .frame import (K_BOUNDARY, K_CALL, K_CMARK, K_COBASE, K_COND, K_CONCAT, K_DISCARD, K_MM,
+from .frame import (K_BOUNDARY, K_CALL, K_CLOSE, K_CMARK, K_COBASE, K_COND, K_CONCAT, K_DISCARD,
+                    K_MM,
                     K_PCALL, MAX_C_CALLS, MAX_C_CALLS_ERR, MAX_STACK_SLOTS, ERROR_STACK_EXTRA, DEAD, NORMAL,
                     RUNNING, SUSPENDED, Frame, LuaThread)
 from .lauxlib import obj_type_name, tolstring, type_error as type_error_arg
@@ -485,6 +486,8 @@ def deliver(L, th: LuaThread, fr: Frame, res) -> Optional[Frame]:
         return concat(L, th, caller, caller.code[caller.pc - 1][1], fr.aux)
     elif kind == K_PCALL:
         place_results(caller, (True,) * len(fr.aux) + tuple(res), fr.ret_a, fr.nresults)
+    elif kind == K_CLOSE:
+        caller.pc -= 1          # run RETURN/CLOSE again for the remaining variables
     return caller
 
 
@@ -527,6 +530,8 @@ def precall(L, th: LuaThread, f: Any, args, kind: int, ret_a: int, nresults: int
                 return special_call(L, th, f, args, ret_a, nresults)
             if kind == K_PCALL and (f.kind == "pcall" or f.kind == "xpcall"):
                 return protected_call(L, th, f, args, ret_a, nresults, aux)
+            if f.kind == "yield" and kind != K_PCALL:    # a metamethod that yields
+                return yield_(L, th, tuple(args), ret_a, nresults, 0, kind, aux)
             caller = th.frames[-1]
             try:
                 res = f.fn(L, *args)
@@ -670,7 +675,7 @@ def resume(L, th: LuaThread, co: LuaThread, args: tuple, ret_a: int, nresults: i
         place_results(caller, (False, "C stack overflow"), ret_a, nresults)
         return caller
     co.cbase = th.cbase + th.nccalls + 1
-    th.wait_a, th.wait_n = ret_a, nresults
+    th.wait = Frame(None, K_CALL, ret_a, nresults)
     th.status = NORMAL
     co.resumer = th
     co.resumed_by_wrap = wrap_call
@@ -682,11 +687,14 @@ def resume(L, th: LuaThread, co: LuaThread, args: tuple, ret_a: int, nresults: i
             return start_coroutine(L, co, f, args)
         except LuaError as e:
             return fail_coroutine(L, co, e)
-    top = co.frames[-1]
-    place_results(top, (True,) * co.wait_layers + args, co.wait_a, co.wait_n)
+    return continue_yielded(L, co, args)
+
+
+def continue_yielded(L, co: LuaThread, args: tuple) -> Frame:
+    """Give a suspended coroutine (now running) the values it was resumed with."""
     if co.hookmask:             # the yield it was suspended in returns
         hooks.c_event(L, co, None, "return")
-    return top
+    return deliver(L, co, co.wait, (True,) * co.wait_layers + tuple(args))
 
 
 def _trampoline() -> Proto:
@@ -745,20 +753,21 @@ def switch_to_resumer(L, co: LuaThread, ok: bool, values: tuple) -> Frame:
         raise Exit((ok,) + values)
     L.current = res
     res.status = RUNNING
-    top = res.frames[-1]
-    place_results(top, values if co.resumed_by_wrap else (ok,) + values,
-                  res.wait_a, res.wait_n)
-    return top
+    return deliver(L, res, res.wait, values if co.resumed_by_wrap else (ok,) + values)
 
 
 def yield_(L, th: LuaThread, values: tuple, ret_a: int, nresults: int,
-           layers: int = 0) -> Frame:
+           layers: int = 0, kind: int = K_CALL, aux: Any = None) -> Frame:
+    """Suspend ``th``; when resumed, its values go where a call of kind ``kind``
+    would have put its results."""
     # Raised by the C function lua_yield: no position.
     if th is L.main:
         raise LuaError("attempt to yield from outside a coroutine")
     if th.nny > 0:
         raise LuaError("attempt to yield across a C-call boundary")
-    th.wait_a, th.wait_n, th.wait_layers = ret_a, nresults, layers
+    th.wait = Frame(None, kind, ret_a, nresults)
+    th.wait.aux = aux
+    th.wait_layers = layers
     th.status = SUSPENDED
     return switch_to_resumer(L, th, True, values)
 
@@ -1030,11 +1039,19 @@ def set_list(fr: Frame, a: int, n: int, c: int) -> None:
         t.set_int(c + j, v)
 
 
+def close_pending(L, th: LuaThread, fr: Frame, level: int) -> Frame:
+    """Call ``__close`` of the newest to-be-closed variable at or above ``level`` as a
+    frame, so it may yield; the closing instruction (RETURN or CLOSE) runs again when
+    it returns, for the others (lvm.c re-executes it the same way after a yield)."""
+    v = fr.regs[fr.tbc.pop()]
+    tm = tm_of(L, v, "__close")
+    if tm is None:              # metamethod removed after the variable was marked
+        raise call_error(fr, tm)
+    return precall(L, th, tm, (v, None), K_CLOSE, 0, 0)
+
+
 def finish_return(L, th: LuaThread, fr: Frame, res) -> Frame:
-    """Pop ``fr`` (closing its upvalues and to-be-closed variables) and deliver."""
-    if fr.tbc:
-        res = tuple(res)
-        close_tbc(L, fr, 0)
+    """Pop ``fr`` (closing its upvalues) and deliver its results."""
     if fr.open_upvals:
         close_upvals(fr, 0)
     if th.hookmask:
@@ -1412,6 +1429,11 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 fr = nf
                 break
             elif op == 70:   # RETURN
+                if fr.tbc:      # close pending variables first, one frame each
+                    fr.pc = pc
+                    fr.top = top
+                    fr = close_pending(L, th, fr, 0)
+                    break
                 n = b - 1 if b else top - a
                 res = regs[a:a + n]
                 fr.pc = pc
@@ -1693,10 +1715,12 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                         break
             elif op == 54:   # CLOSE
                 fr.pc = pc
-                if fr.tbc:
-                    close_tbc(L, fr, a)
                 if fr.open_upvals:
                     close_upvals(fr, a)
+                if fr.tbc and fr.tbc[-1] >= a:
+                    fr.top = top
+                    fr = close_pending(L, th, fr, a)
+                    break
             elif op == 55:   # TBC
                 fr.pc = pc
                 mark_tbc(L, fr, a)
