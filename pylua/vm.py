@@ -1196,553 +1196,557 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 fr.pc = pc
                 hooks.trace_exec(L, th, fr, pc - 1)
                 hooked = th.hookmask
-            if op == 0:   # MOVE
-                regs[a] = regs[b]
-            elif op == 14:   # GETFIELD
-                t = regs[b]
-                if type(t) is LuaTable:
-                    v = t.hash.get(c)
-                    if v is None and t.meta is not None:
+            if op <= 19:   # loads, upvalues, tables
+                if op == 0:   # MOVE
+                    regs[a] = regs[b]
+                elif op == 14:   # GETFIELD
+                    t = regs[b]
+                    if type(t) is LuaTable:
+                        v = t.hash.get(c)
+                        if v is None and t.meta is not None:
+                            fr.pc = pc
+                            nf = get_slow(L, th, fr, t, c, a, b)
+                            if nf is not fr:
+                                fr = nf
+                                break
+                            continue
+                        regs[a] = v
+                    else:
                         fr.pc = pc
                         nf = get_slow(L, th, fr, t, c, a, b)
                         if nf is not fr:
                             fr = nf
                             break
-                        continue
-                    regs[a] = v
-                else:
-                    fr.pc = pc
-                    nf = get_slow(L, th, fr, t, c, a, b)
-                    if nf is not fr:
-                        fr = nf
-                        break
-            elif op == 11:   # GETTABUP
-                uv = upvals[b]
-                t = uv.regs[uv.idx]
-                if type(t) is LuaTable:
-                    v = t.hash.get(c)
-                    if v is None and t.meta is not None:
+                elif op == 11:   # GETTABUP
+                    uv = upvals[b]
+                    t = uv.regs[uv.idx]
+                    if type(t) is LuaTable:
+                        v = t.hash.get(c)
+                        if v is None and t.meta is not None:
+                            fr.pc = pc
+                            nf = get_slow(L, th, fr, t, c, a, None, b)
+                            if nf is not fr:
+                                fr = nf
+                                break
+                            continue
+                        regs[a] = v
+                    else:
                         fr.pc = pc
                         nf = get_slow(L, th, fr, t, c, a, None, b)
                         if nf is not fr:
                             fr = nf
                             break
-                        continue
-                    regs[a] = v
-                else:
-                    fr.pc = pc
-                    nf = get_slow(L, th, fr, t, c, a, None, b)
-                    if nf is not fr:
-                        fr = nf
-                        break
-            elif op == 3:   # LOADK
-                regs[a] = b
-            elif op == 1:   # LOADI
-                regs[a] = b
-            elif op == 68:   # CALL
-                f = regs[a]
-                nargs = b - 1 if b else top - a - 1
-                args = regs[a + 1:a + 1 + nargs]
-                fr.pc = pc
-                if type(f) is LuaFunction:
-                    fr = push_lua(L, th, f, args, K_CALL, a, c - 1)
-                    break
-                if type(f) is Builtin:
-                    if hooked:
-                        res = hooks.call_builtin_hooked(L, th, f,
-                                                        lambda: call_builtin(L, fr, f, args))
+                elif op == 3:   # LOADK
+                    regs[a] = b
+                elif op == 1:   # LOADI
+                    regs[a] = b
+                elif op == 15:   # SETTABUP
+                    uv = upvals[a]
+                    t = uv.regs[uv.idx]
+                    v = c if k else regs[c]
+                    if type(t) is LuaTable and t.meta is None:
+                        if v is None:
+                            t.set_str(b, None)
+                        else:
+                            t.set_str(b, v)
                     else:
-                        res = call_builtin(L, fr, f, args)
-                    want = c - 1
-                    if want == 1:
-                        regs[a] = res[0] if res else None
-                    elif want == 0:
-                        pass
-                    else:
-                        place_results(fr, res, a, want)
-                        if want < 0:
-                            top = fr.top
-                    continue
-                nf = precall(L, th, f, args, K_CALL, a, c - 1)
-                fr = nf
-                break
-            elif op == 15:   # SETTABUP
-                uv = upvals[a]
-                t = uv.regs[uv.idx]
-                v = c if k else regs[c]
-                if type(t) is LuaTable and t.meta is None:
-                    if v is None:
-                        t.set_str(b, None)
-                    else:
+                        fr.pc = pc
+                        nf = set_slow(L, th, fr, t, b, v, None, a)
+                        if nf is not fr:
+                            fr = nf
+                            break
+                elif op == 18:   # SETFIELD
+                    t = regs[a]
+                    v = c if k else regs[c]
+                    if type(t) is LuaTable and t.meta is None:
                         t.set_str(b, v)
-                else:
-                    fr.pc = pc
-                    nf = set_slow(L, th, fr, t, b, v, None, a)
-                    if nf is not fr:
-                        fr = nf
-                        break
-            elif op == 18:   # SETFIELD
-                t = regs[a]
-                v = c if k else regs[c]
-                if type(t) is LuaTable and t.meta is None:
-                    t.set_str(b, v)
-                else:
-                    fr.pc = pc
-                    nf = set_slow(L, th, fr, t, b, v, a)
-                    if nf is not fr:
-                        fr = nf
-                        break
-            elif op == 9:   # GETUPVAL
-                uv = upvals[b]
-                regs[a] = uv.regs[uv.idx]
-            elif op == 56:   # JMP
-                pc = b
-            elif op == 66:   # TEST
-                v = regs[a]
-                if (v is None or v is False) == k:
-                    pc += 1
-            elif op == 34:   # ADD
-                x = regs[b]; y = regs[c]
-                tx = type(x); ty = type(y)
-                if tx is int and ty is int:
-                    r = x + y
-                    regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
-                    pc += 1
-                elif (tx is float or tx is int) and (ty is float or ty is int):
-                    regs[a] = x + y
-                    pc += 1
-            elif op == 21:   # ADDI
-                x = regs[b]
-                tx = type(x)
-                if tx is int:
-                    r = x + c
-                    regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
-                    pc += 1
-                elif tx is float:
-                    regs[a] = x + c
-                    pc += 1
-            elif op == 12:   # GETTABLE
-                t = regs[b]
-                key = regs[c]
-                if type(t) is LuaTable:
-                    if type(key) is int:
-                        arr = t.arr
-                        v = arr[key - 1] if 0 < key <= len(arr) else t.hash.get(key)
                     else:
-                        v = t.get(key)
-                    if v is None and t.meta is not None:
+                        fr.pc = pc
+                        nf = set_slow(L, th, fr, t, b, v, a)
+                        if nf is not fr:
+                            fr = nf
+                            break
+                elif op == 9:   # GETUPVAL
+                    uv = upvals[b]
+                    regs[a] = uv.regs[uv.idx]
+                elif op == 12:   # GETTABLE
+                    t = regs[b]
+                    key = regs[c]
+                    if type(t) is LuaTable:
+                        if type(key) is int:
+                            arr = t.arr
+                            v = arr[key - 1] if 0 < key <= len(arr) else t.hash.get(key)
+                        else:
+                            v = t.get(key)
+                        if v is None and t.meta is not None:
+                            fr.pc = pc
+                            nf = get_slow(L, th, fr, t, key, a, b)
+                            if nf is not fr:
+                                fr = nf
+                                break
+                            continue
+                        regs[a] = v
+                    else:
                         fr.pc = pc
                         nf = get_slow(L, th, fr, t, key, a, b)
                         if nf is not fr:
                             fr = nf
                             break
-                        continue
-                    regs[a] = v
-                else:
-                    fr.pc = pc
-                    nf = get_slow(L, th, fr, t, key, a, b)
-                    if nf is not fr:
-                        fr = nf
-                        break
-            elif op == 13:   # GETI
-                t = regs[b]
-                if type(t) is LuaTable:
-                    arr = t.arr
-                    v = arr[c - 1] if 0 < c <= len(arr) else t.hash.get(c)
-                    if v is None and t.meta is not None:
+                elif op == 13:   # GETI
+                    t = regs[b]
+                    if type(t) is LuaTable:
+                        arr = t.arr
+                        v = arr[c - 1] if 0 < c <= len(arr) else t.hash.get(c)
+                        if v is None and t.meta is not None:
+                            fr.pc = pc
+                            nf = get_slow(L, th, fr, t, c, a, b)
+                            if nf is not fr:
+                                fr = nf
+                                break
+                            continue
+                        regs[a] = v
+                    else:
                         fr.pc = pc
                         nf = get_slow(L, th, fr, t, c, a, b)
                         if nf is not fr:
                             fr = nf
                             break
-                        continue
-                    regs[a] = v
-                else:
-                    fr.pc = pc
-                    nf = get_slow(L, th, fr, t, c, a, b)
-                    if nf is not fr:
-                        fr = nf
-                        break
-            elif op == 16 or op == 17:   # SETTABLE, SETI
-                t = regs[a]
-                key = regs[b] if op == 16 else b
-                v = c if k else regs[c]
-                if type(t) is LuaTable and (t.meta is None or t.get(key) is not None):
-                    if type(key) is int:
-                        t.set_int(key, v)
-                    else:
-                        try:
-                            t.set(key, v)
-                        except TableKeyError as e:
-                            fr.pc = pc
-                            raise runtime_error(fr, str(e)) from None
-                else:
-                    fr.pc = pc
-                    nf = set_slow(L, th, fr, t, key, v, a)
-                    if nf is not fr:
-                        fr = nf
-                        break
-            elif op == 73:   # FORLOOP
-                step = regs[a + 2]
-                if type(step) is int:
-                    i = regs[a] + step
-                    if (i <= regs[a + 1]) if step > 0 else (i >= regs[a + 1]):
-                        regs[a] = i
-                        regs[a + 3] = i
-                        pc = b
-                else:
-                    i = regs[a] + step
-                    if (i <= regs[a + 1]) if step > 0 else (i >= regs[a + 1]):
-                        regs[a] = i
-                        regs[a + 3] = i
-                        pc = b
-            elif op == 72:   # RETURN1
-                v = regs[a]
-                if fr.open_upvals or fr.tbc or hooked:
-                    fr.pc = pc
-                    nf = finish_return(L, th, fr, (v,))
-                else:
-                    pop_frame(th, fr)
-                    if fr.kind == K_CALL:
-                        nf = th.frames[-1]
-                        want = fr.nresults
-                        if want == 1:
-                            nf.regs[fr.ret_a] = v
+                elif op == 16 or op == 17:   # SETTABLE, SETI
+                    t = regs[a]
+                    key = regs[b] if op == 16 else b
+                    v = c if k else regs[c]
+                    if type(t) is LuaTable and (t.meta is None or t.get(key) is not None):
+                        if type(key) is int:
+                            t.set_int(key, v)
                         else:
-                            place_results(nf, (v,), fr.ret_a, want)
+                            try:
+                                t.set(key, v)
+                            except TableKeyError as e:
+                                fr.pc = pc
+                                raise runtime_error(fr, str(e)) from None
                     else:
-                        nf = deliver(L, th, fr, (v,))
-                fr = nf
-                break
-            elif op == 71:   # RETURN0
-                if fr.open_upvals or fr.tbc or hooked:
-                    fr.pc = pc
-                    nf = finish_return(L, th, fr, ())
-                else:
-                    pop_frame(th, fr)
-                    if fr.kind == K_CALL:
-                        nf = th.frames[-1]
-                        if fr.nresults:
-                            place_results(nf, (), fr.ret_a, fr.nresults)
-                    else:
-                        nf = deliver(L, th, fr, ())
-                fr = nf
-                break
-            elif op == 70:   # RETURN
-                if fr.tbc:      # close pending variables first, one frame each
-                    fr.pc = pc
-                    fr.top = top
-                    fr = close_pending(L, th, fr, 0)
-                    break
-                n = b - 1 if b else top - a
-                res = regs[a:a + n]
-                fr.pc = pc
-                nf = finish_return(L, th, fr, res)
-                fr = nf
-                break
-            elif op == 57 or op == 58 or op == 59:   # EQ, LT, LE
-                x = regs[a]; y = regs[b]
-                tx = type(x); ty = type(y)
-                if op == 57:
-                    if tx is ty:
-                        if (tx is LuaTable or tx is Userdata) and x is not y:
+                        fr.pc = pc
+                        nf = set_slow(L, th, fr, t, key, v, a)
+                        if nf is not fr:
+                            fr = nf
+                            break
+                elif op == 19:   # NEWTABLE
+                    regs[a] = LuaTable()
+                    pc += 1     # skip EXTRAARG
+                    gcc = L.gc
+                    gcc.debt += 1
+                    if gcc.debt >= gcc.threshold:
+                        fr.pc = pc
+                        gcc.allocated(0)
+                elif op == 7:   # LOADTRUE
+                    regs[a] = True
+                elif op == 5:   # LOADFALSE
+                    regs[a] = False
+                elif op == 6:   # LFALSESKIP
+                    regs[a] = False
+                    pc += 1
+                elif op == 8:   # LOADNIL
+                    for j in range(a, a + b + 1):
+                        regs[j] = None
+                elif op == 2:   # LOADF
+                    regs[a] = b
+                elif op == 4:   # LOADKX
+                    regs[a] = b
+                    pc += 1
+                elif op == 10:   # SETUPVAL
+                    uv = upvals[b]
+                    uv.regs[uv.idx] = regs[a]
+            elif op <= 53:   # SELF, arithmetic, metamethods, unary, concat
+                if op == 34:   # ADD
+                    x = regs[b]; y = regs[c]
+                    tx = type(x); ty = type(y)
+                    if tx is int and ty is int:
+                        r = x + y
+                        regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
+                        pc += 1
+                    elif (tx is float or tx is int) and (ty is float or ty is int):
+                        regs[a] = x + y
+                        pc += 1
+                elif op == 21:   # ADDI
+                    x = regs[b]
+                    tx = type(x)
+                    if tx is int:
+                        r = x + c
+                        regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
+                        pc += 1
+                    elif tx is float:
+                        regs[a] = x + c
+                        pc += 1
+                elif op == 20:   # SELF
+                    obj = regs[b]
+                    key = c if k else regs[c]
+                    regs[a + 1] = obj
+                    if type(obj) is LuaTable:
+                        v = obj.get(key)
+                        if v is None and obj.meta is not None:
                             fr.pc = pc
-                            nf = eq_mm(L, th, fr, x, y, k)
-                            if nf is not None:      # __eq decided (the jump is done)
+                            nf = get_slow(L, th, fr, obj, key, a, b)
+                            if nf is not fr:
                                 fr = nf
                                 break
-                            cond = False
+                            continue
+                        regs[a] = v
+                    elif type(obj) is str and L.string_meta is not None:
+                        idx = L.string_meta.hash.get("__index")
+                        if type(idx) is LuaTable:
+                            regs[a] = idx.get(key)
                         else:
-                            cond = x == y
-                    elif (tx is int and ty is float) or (tx is float and ty is int):
-                        cond = x == y
-                    else:
-                        cond = False
-                else:
-                    if (tx is int or tx is float) and (ty is int or ty is float) or (tx is str and ty is str):
-                        cond = x < y if op == 58 else x <= y
+                            fr.pc = pc
+                            nf = get_slow(L, th, fr, obj, key, a, b)
+                            if nf is not fr:
+                                fr = nf
+                                break
                     else:
                         fr.pc = pc
-                        fr = compare_mm(L, th, fr, x, y, "__lt" if op == 58 else "__le", k)
+                        nf = get_slow(L, th, fr, obj, key, a, b)
+                        if nf is not fr:
+                            fr = nf
+                            break
+                elif op >= 35 and op <= 45:   # SUB .. SHR (register operands)
+                    x = regs[b]; y = regs[c]
+                    tx = type(x); ty = type(y)
+                    if tx is int and ty is int and op == 35:
+                        r = x - y
+                        regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
+                        pc += 1
+                    elif (tx is int or tx is float) and (ty is int or ty is float) or op >= 41:
+                        fr.pc = pc
+                        r = arith_raw(op, x, y, fr)
+                        if r is not None:
+                            regs[a] = r
+                            pc += 1
+                elif op >= 22 and op <= 31:   # ADDK .. BXORK (constant operand)
+                    x = regs[b]
+                    tx = type(x)
+                    if op == 22 and tx is int and type(c) is int:
+                        r = x + c
+                        regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
+                        pc += 1
+                    elif tx is int or tx is float or op >= 29:
+                        fr.pc = pc
+                        r = arith_raw(op + 12, x, c, fr)
+                        if r is not None:
+                            regs[a] = r
+                            pc += 1
+                elif op == 32:   # SHRI
+                    x = regs[b]
+                    ix = x if type(x) is int else tointeger_ns(x)
+                    if ix is not None:
+                        regs[a] = shift_left(ix, -c)
+                        pc += 1
+                elif op == 33:   # SHLI
+                    x = regs[b]
+                    ix = x if type(x) is int else tointeger_ns(x)
+                    if ix is not None:
+                        regs[a] = shift_left(c, ix)
+                        pc += 1
+                elif op == 46:   # MMBIN
+                    fr.pc = pc
+                    dest = code[pc - 2][1]
+                    nf = arith_mm(L, th, fr, regs[a], regs[b], c, dest, a, b)
+                    if nf is not fr:
+                        fr = nf
                         break
-                if cond != k:
-                    pc += 1
-            elif op == 60:   # EQK
-                x = regs[a]
-                tx = type(x); ty = type(b)
-                if tx is ty or (tx is int and ty is float) or (tx is float and ty is int):
-                    cond = x == b
-                else:
-                    cond = False
-                if cond != k:
-                    pc += 1
-            elif op == 61:   # EQI
-                x = regs[a]
-                tx = type(x)
-                cond = (tx is int or tx is float) and x == b
-                if cond != k:
-                    pc += 1
-            elif op >= 62 and op <= 65:   # LTI, LEI, GTI, GEI
-                x = regs[a]
-                tx = type(x)
-                if tx is int or tx is float:
-                    if op == 62:
-                        cond = x < b
-                    elif op == 63:
-                        cond = x <= b
-                    elif op == 64:
-                        cond = x > b
+                elif op == 47 or op == 48:   # MMBINI, MMBINK
+                    fr.pc = pc
+                    dest = code[pc - 2][1]
+                    x = regs[a]
+                    if k:
+                        nf = arith_mm(L, th, fr, b, x, c, dest, None, a)
                     else:
-                        cond = x >= b
+                        nf = arith_mm(L, th, fr, x, b, c, dest, a, None)
+                    if nf is not fr:
+                        fr = nf
+                        break
+                elif op == 52:   # LEN
+                    v = regs[b]
+                    if type(v) is str:
+                        regs[a] = len(v)
+                    elif type(v) is LuaTable and v.meta is None:
+                        regs[a] = len(v.arr) or v.length()
+                    else:
+                        fr.pc = pc
+                        nf = length_slow(L, th, fr, v, a, b)
+                        if nf is not fr:
+                            fr = nf
+                            break
+                elif op == 53:   # CONCAT
+                    fr.pc = pc
+                    gcc = L.gc
+                    gcc.debt += 1
+                    if gcc.debt >= gcc.threshold:
+                        gcc.allocated(0)
+                    vals = regs[a:a + b]
+                    if all(type(v) is str for v in vals):
+                        regs[a] = "".join(vals)
+                    else:
+                        nf = concat(L, th, fr, a, b)
+                        if nf is not fr:
+                            fr = nf
+                            break
+                elif op == 51:   # NOT
+                    v = regs[b]
+                    regs[a] = v is None or v is False
+                elif op == 49 or op == 50:   # UNM, BNOT
+                    v = regs[b]
+                    if op == 49 and type(v) is int:
+                        regs[a] = -v if v != MININTEGER else v
+                    elif op == 49 and type(v) is float:
+                        regs[a] = -v
+                    else:
+                        fr.pc = pc
+                        nf = unary_slow(L, th, fr, op, v, a, b)
+                        if nf is not fr:
+                            fr = nf
+                            break
+            elif op <= 69:   # CLOSE, TBC, jumps, comparisons, tests, calls
+                if op == 68:   # CALL
+                    f = regs[a]
+                    nargs = b - 1 if b else top - a - 1
+                    args = regs[a + 1:a + 1 + nargs]
+                    fr.pc = pc
+                    if type(f) is LuaFunction:
+                        fr = push_lua(L, th, f, args, K_CALL, a, c - 1)
+                        break
+                    if type(f) is Builtin:
+                        if hooked:
+                            res = hooks.call_builtin_hooked(L, th, f,
+                                                            lambda: call_builtin(L, fr, f, args))
+                        else:
+                            res = call_builtin(L, fr, f, args)
+                        want = c - 1
+                        if want == 1:
+                            regs[a] = res[0] if res else None
+                        elif want == 0:
+                            pass
+                        else:
+                            place_results(fr, res, a, want)
+                            if want < 0:
+                                top = fr.top
+                        continue
+                    nf = precall(L, th, f, args, K_CALL, a, c - 1)
+                    fr = nf
+                    break
+                elif op == 56:   # JMP
+                    pc = b
+                elif op == 66:   # TEST
+                    v = regs[a]
+                    if (v is None or v is False) == k:
+                        pc += 1
+                elif op == 57 or op == 58 or op == 59:   # EQ, LT, LE
+                    x = regs[a]; y = regs[b]
+                    tx = type(x); ty = type(y)
+                    if op == 57:
+                        if tx is ty:
+                            if (tx is LuaTable or tx is Userdata) and x is not y:
+                                fr.pc = pc
+                                nf = eq_mm(L, th, fr, x, y, k)
+                                if nf is not None:      # __eq decided (the jump is done)
+                                    fr = nf
+                                    break
+                                cond = False
+                            else:
+                                cond = x == y
+                        elif (tx is int and ty is float) or (tx is float and ty is int):
+                            cond = x == y
+                        else:
+                            cond = False
+                    else:
+                        if (tx is int or tx is float) and (ty is int or ty is float) or (tx is str and ty is str):
+                            cond = x < y if op == 58 else x <= y
+                        else:
+                            fr.pc = pc
+                            fr = compare_mm(L, th, fr, x, y, "__lt" if op == 58 else "__le", k)
+                            break
                     if cond != k:
                         pc += 1
-                else:
-                    fr.pc = pc
-                    if op <= 63:
-                        fr = compare_mm(L, th, fr, x, b, "__lt" if op == 62 else "__le", k)
+                elif op == 60:   # EQK
+                    x = regs[a]
+                    tx = type(x); ty = type(b)
+                    if tx is ty or (tx is int and ty is float) or (tx is float and ty is int):
+                        cond = x == b
                     else:
-                        fr = compare_mm(L, th, fr, b, x, "__lt" if op == 64 else "__le", k)
-                    break
-            elif op == 67:   # TESTSET
-                v = regs[b]
-                if (v is None or v is False) == k:
-                    pc += 1
-                else:
-                    regs[a] = v
-            elif op == 20:   # SELF
-                obj = regs[b]
-                key = c if k else regs[c]
-                regs[a + 1] = obj
-                if type(obj) is LuaTable:
-                    v = obj.get(key)
-                    if v is None and obj.meta is not None:
-                        fr.pc = pc
-                        nf = get_slow(L, th, fr, obj, key, a, b)
-                        if nf is not fr:
-                            fr = nf
-                            break
-                        continue
-                    regs[a] = v
-                elif type(obj) is str and L.string_meta is not None:
-                    idx = L.string_meta.hash.get("__index")
-                    if type(idx) is LuaTable:
-                        regs[a] = idx.get(key)
+                        cond = False
+                    if cond != k:
+                        pc += 1
+                elif op == 61:   # EQI
+                    x = regs[a]
+                    tx = type(x)
+                    cond = (tx is int or tx is float) and x == b
+                    if cond != k:
+                        pc += 1
+                elif op >= 62 and op <= 65:   # LTI, LEI, GTI, GEI
+                    x = regs[a]
+                    tx = type(x)
+                    if tx is int or tx is float:
+                        if op == 62:
+                            cond = x < b
+                        elif op == 63:
+                            cond = x <= b
+                        elif op == 64:
+                            cond = x > b
+                        else:
+                            cond = x >= b
+                        if cond != k:
+                            pc += 1
                     else:
                         fr.pc = pc
-                        nf = get_slow(L, th, fr, obj, key, a, b)
-                        if nf is not fr:
-                            fr = nf
-                            break
-                else:
-                    fr.pc = pc
-                    nf = get_slow(L, th, fr, obj, key, a, b)
-                    if nf is not fr:
-                        fr = nf
+                        if op <= 63:
+                            fr = compare_mm(L, th, fr, x, b, "__lt" if op == 62 else "__le", k)
+                        else:
+                            fr = compare_mm(L, th, fr, b, x, "__lt" if op == 64 else "__le", k)
                         break
-            elif op >= 35 and op <= 45:   # SUB .. SHR (register operands)
-                x = regs[b]; y = regs[c]
-                tx = type(x); ty = type(y)
-                if tx is int and ty is int and op == 35:
-                    r = x - y
-                    regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
-                    pc += 1
-                elif (tx is int or tx is float) and (ty is int or ty is float) or op >= 41:
-                    fr.pc = pc
-                    r = arith_raw(op, x, y, fr)
-                    if r is not None:
-                        regs[a] = r
+                elif op == 67:   # TESTSET
+                    v = regs[b]
+                    if (v is None or v is False) == k:
                         pc += 1
-            elif op >= 22 and op <= 31:   # ADDK .. BXORK (constant operand)
-                x = regs[b]
-                tx = type(x)
-                if op == 22 and tx is int and type(c) is int:
-                    r = x + c
-                    regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
-                    pc += 1
-                elif tx is int or tx is float or op >= 29:
+                    else:
+                        regs[a] = v
+                elif op == 54:   # CLOSE
                     fr.pc = pc
-                    r = arith_raw(op + 12, x, c, fr)
-                    if r is not None:
-                        regs[a] = r
-                        pc += 1
-            elif op == 32:   # SHRI
-                x = regs[b]
-                ix = x if type(x) is int else tointeger_ns(x)
-                if ix is not None:
-                    regs[a] = shift_left(ix, -c)
-                    pc += 1
-            elif op == 33:   # SHLI
-                x = regs[b]
-                ix = x if type(x) is int else tointeger_ns(x)
-                if ix is not None:
-                    regs[a] = shift_left(c, ix)
-                    pc += 1
-            elif op == 46:   # MMBIN
-                fr.pc = pc
-                dest = code[pc - 2][1]
-                nf = arith_mm(L, th, fr, regs[a], regs[b], c, dest, a, b)
-                if nf is not fr:
-                    fr = nf
-                    break
-            elif op == 47 or op == 48:   # MMBINI, MMBINK
-                fr.pc = pc
-                dest = code[pc - 2][1]
-                x = regs[a]
-                if k:
-                    nf = arith_mm(L, th, fr, b, x, c, dest, None, a)
-                else:
-                    nf = arith_mm(L, th, fr, x, b, c, dest, a, None)
-                if nf is not fr:
-                    fr = nf
-                    break
-            elif op == 74:   # FORPREP
-                fr.pc = pc
-                if not for_prep(fr, a):
-                    pc = b
-            elif op == 75:   # TFORPREP
-                if regs[a + 3] is not None:
-                    fr.pc = pc
-                    mark_tbc(L, fr, a + 3)
-                pc = b
-            elif op == 76:   # TFORCALL
-                f = regs[a]
-                fr.pc = pc
-                if type(f) is Builtin:
-                    place_results(fr, call_builtin(L, fr, f, (regs[a + 1], regs[a + 2])), a + 4, c)
-                else:
-                    nf = precall(L, th, f, (regs[a + 1], regs[a + 2]), K_CALL, a + 4, c)
-                    fr = nf
-                    break
-            elif op == 77:   # TFORLOOP
-                v = regs[a + 4]
-                if v is not None:
-                    regs[a + 2] = v
-                    pc = b
-            elif op == 52:   # LEN
-                v = regs[b]
-                if type(v) is str:
-                    regs[a] = len(v)
-                elif type(v) is LuaTable and v.meta is None:
-                    regs[a] = len(v.arr) or v.length()
-                else:
-                    fr.pc = pc
-                    nf = length_slow(L, th, fr, v, a, b)
-                    if nf is not fr:
-                        fr = nf
-                        break
-            elif op == 53:   # CONCAT
-                fr.pc = pc
-                gcc = L.gc
-                gcc.debt += 1
-                if gcc.debt >= gcc.threshold:
-                    gcc.allocated(0)
-                vals = regs[a:a + b]
-                if all(type(v) is str for v in vals):
-                    regs[a] = "".join(vals)
-                else:
-                    nf = concat(L, th, fr, a, b)
-                    if nf is not fr:
-                        fr = nf
-                        break
-            elif op == 19:   # NEWTABLE
-                regs[a] = LuaTable()
-                pc += 1     # skip EXTRAARG
-                gcc = L.gc
-                gcc.debt += 1
-                if gcc.debt >= gcc.threshold:
-                    fr.pc = pc
-                    gcc.allocated(0)
-            elif op == 78:   # SETLIST
-                n = b if b else top - a - 1
-                set_list(fr, a, n, c)
-                if k:
-                    pc += 1
-            elif op == 79:   # CLOSURE
-                regs[a] = make_closure(fr, b)
-                gcc = L.gc
-                gcc.debt += 1
-                if gcc.debt >= gcc.threshold:
-                    fr.pc = pc
-                    gcc.allocated(0)
-            elif op == 80:   # VARARG
-                va = fr.varargs
-                if c == 0:
-                    n = len(va)
-                    regs[a:a + n] = va
-                    top = a + n
-                else:
-                    n = c - 1
-                    nv = len(va)
-                    for j in range(n):
-                        regs[a + j] = va[j] if j < nv else None
-            elif op == 81:   # VARARGPREP
-                if hooked:      # vararg functions report their call here
-                    fr.pc = pc
-                    hooks.hook_call(L, th, fr)
-                    th.oldpc = 1
-            elif op == 7:   # LOADTRUE
-                regs[a] = True
-            elif op == 5:   # LOADFALSE
-                regs[a] = False
-            elif op == 6:   # LFALSESKIP
-                regs[a] = False
-                pc += 1
-            elif op == 8:   # LOADNIL
-                for j in range(a, a + b + 1):
-                    regs[j] = None
-            elif op == 2:   # LOADF
-                regs[a] = b
-            elif op == 4:   # LOADKX
-                regs[a] = b
-                pc += 1
-            elif op == 10:   # SETUPVAL
-                uv = upvals[b]
-                uv.regs[uv.idx] = regs[a]
-            elif op == 51:   # NOT
-                v = regs[b]
-                regs[a] = v is None or v is False
-            elif op == 49 or op == 50:   # UNM, BNOT
-                v = regs[b]
-                if op == 49 and type(v) is int:
-                    regs[a] = -v if v != MININTEGER else v
-                elif op == 49 and type(v) is float:
-                    regs[a] = -v
-                else:
-                    fr.pc = pc
-                    nf = unary_slow(L, th, fr, op, v, a, b)
-                    if nf is not fr:
-                        fr = nf
-                        break
-            elif op == 54:   # CLOSE
-                fr.pc = pc
-                if fr.open_upvals:
-                    close_upvals(fr, a)
-                if fr.tbc and fr.tbc[-1] >= a:
-                    fr.top = top
-                    fr = close_pending(L, th, fr, a)
-                    break
-            elif op == 55:   # TBC
-                fr.pc = pc
-                mark_tbc(L, fr, a)
-            elif op == 69:   # TAILCALL
-                f = regs[a]
-                nargs = b - 1 if b else top - a - 1
-                args = regs[a + 1:a + 1 + nargs]
-                fr.pc = pc
-                if type(f) is LuaFunction:
                     if fr.open_upvals:
-                        close_upvals(fr, 0)
-                    pop_frame(th, fr)
-                    nf = push_lua(L, th, f, args, fr.kind, fr.ret_a, fr.nresults)
-                    nf.aux, nf.handler, nf.tailcall = fr.aux, fr.handler, True
+                        close_upvals(fr, a)
+                    if fr.tbc and fr.tbc[-1] >= a:
+                        fr.top = top
+                        fr = close_pending(L, th, fr, a)
+                        break
+                elif op == 55:   # TBC
+                    fr.pc = pc
+                    mark_tbc(L, fr, a)
+                elif op == 69:   # TAILCALL
+                    f = regs[a]
+                    nargs = b - 1 if b else top - a - 1
+                    args = regs[a + 1:a + 1 + nargs]
+                    fr.pc = pc
+                    if type(f) is LuaFunction:
+                        if fr.open_upvals:
+                            close_upvals(fr, 0)
+                        pop_frame(th, fr)
+                        nf = push_lua(L, th, f, args, fr.kind, fr.ret_a, fr.nresults)
+                        nf.aux, nf.handler, nf.tailcall = fr.aux, fr.handler, True
+                        fr = nf
+                        break
+                    # Anything else is called normally; the 'RETURN A 0' that the compiler
+                    # always emits after TAILCALL returns its results.
+                    nf = precall(L, th, f, args, K_CALL, a, -1)
                     fr = nf
                     break
-                # Anything else is called normally; the 'RETURN A 0' that the compiler
-                # always emits after TAILCALL returns its results.
-                nf = precall(L, th, f, args, K_CALL, a, -1)
-                fr = nf
-                break
-            elif op == 82:   # EXTRAARG
-                pass
-            else:
-                raise LuaError(f"internal error: bad opcode {op}")
+            else:   # returns, loops, SETLIST, closures, varargs
+                if op == 73:   # FORLOOP
+                    step = regs[a + 2]
+                    if type(step) is int:
+                        i = regs[a] + step
+                        if (i <= regs[a + 1]) if step > 0 else (i >= regs[a + 1]):
+                            regs[a] = i
+                            regs[a + 3] = i
+                            pc = b
+                    else:
+                        i = regs[a] + step
+                        if (i <= regs[a + 1]) if step > 0 else (i >= regs[a + 1]):
+                            regs[a] = i
+                            regs[a + 3] = i
+                            pc = b
+                elif op == 72:   # RETURN1
+                    v = regs[a]
+                    if fr.open_upvals or fr.tbc or hooked:
+                        fr.pc = pc
+                        nf = finish_return(L, th, fr, (v,))
+                    else:
+                        pop_frame(th, fr)
+                        if fr.kind == K_CALL:
+                            nf = th.frames[-1]
+                            want = fr.nresults
+                            if want == 1:
+                                nf.regs[fr.ret_a] = v
+                            else:
+                                place_results(nf, (v,), fr.ret_a, want)
+                        else:
+                            nf = deliver(L, th, fr, (v,))
+                    fr = nf
+                    break
+                elif op == 71:   # RETURN0
+                    if fr.open_upvals or fr.tbc or hooked:
+                        fr.pc = pc
+                        nf = finish_return(L, th, fr, ())
+                    else:
+                        pop_frame(th, fr)
+                        if fr.kind == K_CALL:
+                            nf = th.frames[-1]
+                            if fr.nresults:
+                                place_results(nf, (), fr.ret_a, fr.nresults)
+                        else:
+                            nf = deliver(L, th, fr, ())
+                    fr = nf
+                    break
+                elif op == 70:   # RETURN
+                    if fr.tbc:      # close pending variables first, one frame each
+                        fr.pc = pc
+                        fr.top = top
+                        fr = close_pending(L, th, fr, 0)
+                        break
+                    n = b - 1 if b else top - a
+                    res = regs[a:a + n]
+                    fr.pc = pc
+                    nf = finish_return(L, th, fr, res)
+                    fr = nf
+                    break
+                elif op == 74:   # FORPREP
+                    fr.pc = pc
+                    if not for_prep(fr, a):
+                        pc = b
+                elif op == 75:   # TFORPREP
+                    if regs[a + 3] is not None:
+                        fr.pc = pc
+                        mark_tbc(L, fr, a + 3)
+                    pc = b
+                elif op == 76:   # TFORCALL
+                    f = regs[a]
+                    fr.pc = pc
+                    if type(f) is Builtin:
+                        place_results(fr, call_builtin(L, fr, f, (regs[a + 1], regs[a + 2])), a + 4, c)
+                    else:
+                        nf = precall(L, th, f, (regs[a + 1], regs[a + 2]), K_CALL, a + 4, c)
+                        fr = nf
+                        break
+                elif op == 77:   # TFORLOOP
+                    v = regs[a + 4]
+                    if v is not None:
+                        regs[a + 2] = v
+                        pc = b
+                elif op == 78:   # SETLIST
+                    n = b if b else top - a - 1
+                    set_list(fr, a, n, c)
+                    if k:
+                        pc += 1
+                elif op == 79:   # CLOSURE
+                    regs[a] = make_closure(fr, b)
+                    gcc = L.gc
+                    gcc.debt += 1
+                    if gcc.debt >= gcc.threshold:
+                        fr.pc = pc
+                        gcc.allocated(0)
+                elif op == 80:   # VARARG
+                    va = fr.varargs
+                    if c == 0:
+                        n = len(va)
+                        regs[a:a + n] = va
+                        top = a + n
+                    else:
+                        n = c - 1
+                        nv = len(va)
+                        for j in range(n):
+                            regs[a + j] = va[j] if j < nv else None
+                elif op == 81:   # VARARGPREP
+                    if hooked:      # vararg functions report their call here
+                        fr.pc = pc
+                        hooks.hook_call(L, th, fr)
+                        th.oldpc = 1
+                elif op == 82:   # EXTRAARG
+                    pass
+                else:
+                    raise LuaError(f"internal error: bad opcode {op}")
