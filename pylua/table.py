@@ -143,6 +143,7 @@ class LuaTable:
         if key not in h:
             if self._dead > 8 and self._dead * 2 > len(h):
                 self._purge()
+                h = self.hash
             self._keys = None
         elif h[key] is None:
             self._dead -= 1
