@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 # pure-Lua libraries that tests/test_thirdparty.py runs under both interpreters
 THIRDPARTY_LUA="lua-dkjson lua-inspect lua-argparse lua-moses lua-luassert lua-say lua-ansicolors lua-penlight"
-MISSING_LUA=$(for pkg in $THIRDPARTY_LUA; do dpkg -s "$pkg" >/dev/null 2>&1 || echo "$pkg"; done)
+MISSING_LUA=$(for pkg in $THIRDPARTY_LUA; do
+  [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ] || echo "$pkg"; done)
 if ! command -v lua5.4 >/dev/null 2>&1 || [ -n "$MISSING_LUA" ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"

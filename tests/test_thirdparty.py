@@ -57,8 +57,11 @@ CASES = [
 
 def missing_packages() -> list[str]:
     """The Debian packages of DEBIAN_PACKAGES not installed yet."""
-    return [name for name in DEBIAN_PACKAGES
-            if subprocess.run(["dpkg", "-s", name], capture_output=True).returncode != 0]
+    def installed(name: str) -> bool:     # removed-but-not-purged counts as missing
+        status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", name],
+                                capture_output=True, text=True).stdout
+        return status.endswith("ok installed")
+    return [name for name in DEBIAN_PACKAGES if not installed(name)]
 
 
 @pytest.fixture(scope="module", autouse=True)
