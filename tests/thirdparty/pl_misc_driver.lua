@@ -35,6 +35,25 @@ print("date format US", Date.Format("mm/dd/yy"):tostring(d))
 print("date parse", tostring(Date.Format():parse("2023-11-14 22:13")))
 print("date toUTC", tostring(Date(0):toUTC()), tostring(Date(0):toLocal()))
 
+-- data queries are compiled to Lua code and loaded
+local data = require "pl.data"
+local d = data.read(sio.open("x y z\n1 2 3\n4 5 6\n7 8 9\n"))
+for x, z in d:select("x,z where x > 1") do print("select", x, z) end
+for y in data.query(d, "y,x sort by y desc") do print("query", y) end
+local rows = d:copy_select("x,y where y > 2")
+print("copy_select", #rows, rows[1][1], rows[1][2])
+
+-- the Lua lexer on the awkward tokens
+local lexer = require "pl.lexer"
+local out = {}
+for t, v in lexer.lua([==[ a.b:c(1e3, 0x10, 3.) --[[ long
+comment ]] [[long str]] "esc\"aped" ~= <= >= == .. ... // >> << ::lbl:: goto ]==], {space = true, comments = false}) do
+  out[#out + 1] = t .. "=" .. tostring(v)
+end
+print("lexer", table.concat(out, " "))
+local C = require("pl.comprehension").new()
+print("comprehension", #C("{i, j} for i = 1, 3 for j = i, 3")(), pretty.write(C("{k, v} for k, v in ipairs(_1) if v > 1")({1, 2, 3}), ""))
+
 -- strict comes last: it makes undeclared globals an error from here on
 local strict = require "pl.strict"
 newglobal = 1
