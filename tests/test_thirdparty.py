@@ -48,6 +48,7 @@ CASES = [
     ("pl_text_driver.lua", ()),
     ("pl_func_driver.lua", ()),
     ("pl_misc_driver.lua", ()),
+    ("errors_driver.lua", ()),
     ("pl_lapp_driver.lua", ("-v", "-n", "5", "-s", "2.5", "a", "b")),
     ("pl_lapp_driver.lua", ("-s", "x", "a")),
     ("pl_lapp_driver.lua", ("--help",)),
