@@ -26,10 +26,12 @@ from .table import LuaTable, _BoolKey
 
 _COLLECTABLE = (LuaTable, LuaFunction, Userdata, LuaThread)
 
-# Automatic collection: when the objects created since the last cycle exceed this
-# share of the live objects then (Lua's default pause is 200%).
+# Automatic collection: when the bytes allocated since the last cycle exceed this
+# share of what was live then (Lua's default pause is 200%, i.e. twice as much).
 PAUSE = 1.0
-MIN_DEBT = 10_000
+MIN_DEBT = 256 * 1024
+TABLE_BYTES = 64           # what the VM charges for a new table / closure
+CLOSURE_BYTES = 48
 
 
 class Collector:
@@ -37,7 +39,7 @@ class Collector:
         self.L = L
         self.finobj: dict = {}          # id -> object marked for finalization, in order
         self.has_weak = False           # some metatable had __mode: cycles matter
-        self.debt = 0                   # objects created since the last cycle
+        self.debt = 0                   # bytes allocated since the last cycle
         self.threshold = MIN_DEBT
         self.running = True             # collectgarbage "stop"/"restart"
         self.in_finalizer = False
@@ -54,11 +56,13 @@ class Collector:
         if mt.get_str("__mode") is not None:
             self.has_weak = True
 
-    def allocated(self, n: int = 1) -> None:
-        """Count objects created; run a cycle when the debt passes the threshold."""
-        self.debt += n
-        if self.debt >= self.threshold and self.running and (self.has_weak or self.finobj):
+    def allocated(self, n: int) -> None:
+        """Charge ``n`` bytes about to be handed to Lua; first run a cycle when the debt
+        passes the threshold (only while cycles can matter: weak tables or finalizers),
+        since the new object is not reachable from Lua yet."""
+        if self.debt + n >= self.threshold and self.running and (self.has_weak or self.finobj):
             self.full_cycle()
+        self.debt += n
 
     # ------------------------------------------------------------ a cycle
     def full_cycle(self) -> None:
@@ -71,10 +75,20 @@ class Collector:
             del self.finobj[id(o)]
             self._mark_from([o], marked, weak)
         self._clear_weak(weak, marked, values=False)
+        # atomic(): weak tables first reached while resurrecting lose dead values too.
+        self._clear_weak(weak, marked, values=True)
         self.live_estimate = _estimate(marked)
         self.debt = 0
-        self.threshold = max(MIN_DEBT, int(len(marked) * PAUSE))
+        self.threshold = max(MIN_DEBT, int(self.live_estimate * PAUSE))
         self._finalize(reversed(tobefnz))
+
+    def count_bytes(self) -> int:
+        """Bytes in use (``collectgarbage("count")``): what the last cycle found live
+        (traced now if none ran yet) plus what was allocated since, garbage included."""
+        if not self.live_estimate:
+            marked, _ = self._mark()
+            self.live_estimate = _estimate(marked)
+        return self.live_estimate + self.debt
 
     def close_state(self) -> None:
         """At exit: call every pending finalizer (``lua_close``)."""
@@ -235,14 +249,38 @@ def _live_registers(fr) -> int:
     return len(fr.regs)
 
 
+STRING_HEADER = 24         # bytes C Lua adds to a string's length (TString)
+
+
 def _estimate(marked: dict) -> int:
-    """Rough bytes held by the marked objects, for collectgarbage("count")."""
+    """Bytes the marked objects and the strings they hold would take in C Lua,
+    roughly (Table 56 + 16 per array slot + 32 per node, closures, TString ...);
+    each string object counts once, wherever it is referenced from."""
+    strings: dict = {}
+
+    def note(v: Any) -> None:
+        if type(v) is str:
+            strings[id(v)] = len(v)
+
     total = 0
     for o in marked.values():
-        if type(o) is LuaTable:
-            total += 56 + 16 * len(o.arr) + 40 * len(o.hash)
-        elif type(o) is LuaFunction:
+        t = type(o)
+        if t is LuaTable:
+            total += 56 + 16 * len(o.arr) + 32 * len(o.hash)
+            for k, v in _entries(o):
+                note(k)
+                note(v)
+        elif t is LuaFunction:
             total += 32 + 8 * len(o.upvals)
+        elif t is Upvalue:
+            total += 40
+            note(o.regs[o.idx])
+        elif t is LuaThread:
+            total += 200
+            for fr in o.frames:
+                total += 16 * len(fr.regs)
+                for v in fr.regs:
+                    note(v)
         else:
             total += 40
-    return total
+    return total + sum(STRING_HEADER + n for n in strings.values())

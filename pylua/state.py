@@ -13,6 +13,7 @@ from .frame import K_BOUNDARY, K_CMARK, K_PCALL, RUNNING, SUSPENDED, DEAD, NORMA
 from .lauxlib import obj_type_name, tolstring, type_name
 from .gc import Collector
 from .hooks import HOOK_MARK
+from .opcodes import OP_CALL, OP_TAILCALL, OP_TFORCALL
 from .objects import Builtin, LuaFunction, Special, Upvalue, Userdata
 from .table import LuaTable
 
@@ -170,10 +171,8 @@ class LuaState:
             prev.status = RUNNING
 
     def gc_count_kb(self) -> float:
-        """Memory in use, in KB, as ``collectgarbage("count")`` reports it: what the
-        last cycle found plus an estimate of what was created since."""
-        base = self.gc.live_estimate or STARTUP_HEAP_BYTES
-        return (base + self.gc.debt * 64) / 1024
+        """Memory in use, in KB, as ``collectgarbage("count")`` reports it."""
+        return max(self.gc.count_bytes(), STARTUP_HEAP_BYTES) / 1024
 
     def close(self) -> None:
         """``lua_close``: run the finalizers of every object that still has one."""
@@ -356,7 +355,8 @@ class LuaState:
         """A traceback line (``pushfuncname``): a global name first, else the name the
         call site gives, else the main chunk or the function's position."""
         if fr.proto is None or fr.func is vm.TRAMPOLINE:
-            gname = self.global_name(fr.func) if fr.func is not None else None
+            f = fr.func if fr.func is not None else _called_function(caller)
+            gname = self.global_name(f) if f is not None else None
             if gname:
                 return f"[C]: in function '{gname}'"
             kind, name = call_name(fr, caller)
@@ -419,6 +419,17 @@ def call_name(fr: Frame, caller: Optional[Frame]) -> tuple:
     if caller is None or caller.proto is None or fr.tailcall:
         return None, None
     return funcnamefromcode(caller.proto, caller.pc - 1)
+
+
+def _called_function(caller: Optional[Frame]) -> Any:
+    """The host function a Lua frame is calling: during a CALL (or the iterator call
+    of TFORCALL) it is still in register A, where the results will go."""
+    if caller is None or caller.proto is None or caller.pc == 0:
+        return None
+    op, a = caller.code[caller.pc - 1][:2]
+    if op in (OP_CALL, OP_TAILCALL, OP_TFORCALL):
+        return caller.regs[a]
+    return None
 
 
 def _search_loaded(loaded: LuaTable, f: Any) -> Optional[str]:

@@ -29,6 +29,7 @@ from .number import (MAXINTEGER, MININTEGER, div_float, float_to_int, idiv_float
                      pow_float, shift_left, str2number, wrap)
 from .objects import Builtin, LuaFunction, Special, Upvalue, Userdata, is_function
 from .proto import Proto
+from .gc import CLOSURE_BYTES, STRING_HEADER, TABLE_BYTES
 from .table import LuaTable, TableKeyError
 
 MAXTAGLOOP = 2000
@@ -1334,7 +1335,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     regs[a] = LuaTable()
                     pc += 1     # skip EXTRAARG
                     gcc = L.gc
-                    gcc.debt += 1
+                    gcc.debt += TABLE_BYTES
                     if gcc.debt >= gcc.threshold:
                         fr.pc = pc
                         gcc.allocated(0)
@@ -1477,10 +1478,6 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                             break
                 elif op == 53:   # CONCAT
                     fr.pc = pc
-                    gcc = L.gc
-                    gcc.debt += 1
-                    if gcc.debt >= gcc.threshold:
-                        gcc.allocated(0)
                     vals = regs[a:a + b]
                     if all(type(v) is str for v in vals):
                         regs[a] = "".join(vals)
@@ -1489,6 +1486,8 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                         if nf is not fr:
                             fr = nf
                             break
+                    v = regs[a]
+                    L.gc.allocated(len(v) + STRING_HEADER if type(v) is str else STRING_HEADER)
                 elif op == 51:   # NOT
                     v = regs[b]
                     regs[a] = v is None or v is False
@@ -1726,7 +1725,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 elif op == 79:   # CLOSURE
                     regs[a] = make_closure(fr, b)
                     gcc = L.gc
-                    gcc.debt += 1
+                    gcc.debt += CLOSURE_BYTES
                     if gcc.debt >= gcc.threshold:
                         fr.pc = pc
                         gcc.allocated(0)

@@ -17,6 +17,7 @@ from typing import Any, Callable, Optional
 import lupa.lua54
 
 from pylua.errors import ArgError, LuaError
+from pylua.gc import Collector
 from pylua.lauxlib import type_name
 from pylua.number import tostr
 from pylua.objects import Builtin, LuaFunction
@@ -104,6 +105,7 @@ class FakeState:
 
     def __init__(self) -> None:
         self.globals = LuaTable()
+        self.gc = Collector(self)       # allocation accounting; never cycles here
 
     def call(self, f: Any, *args: Any) -> list:
         if type(f) is Builtin:

@@ -17,6 +17,7 @@ import pytest
 
 from pylua import number
 from pylua.errors import ArgError, LuaError
+from pylua.gc import Collector
 from pylua.lib import strlib
 from pylua.lib.lpattern import compile_pattern
 from pylua.number import fmt_float
@@ -64,6 +65,9 @@ class FakeState:
     """The part of ``LuaState`` the string library uses."""
 
     string_meta = None
+
+    def __init__(self):
+        self.gc = Collector(self)       # allocation accounting; never cycles here
 
     def error(self, msg, level=1):
         return LuaError(msg)

@@ -65,7 +65,9 @@ def str_rep(L: Any, *args: Any) -> tuple:
         return ("",)
     if len(s) + len(sep) > MAXSIZE // n:
         raise L.error("resulting string too large")
-    return ((s + sep) * (n - 1) + s,)
+    result = (s + sep) * (n - 1) + s
+    L.gc.allocated(len(result))
+    return (result,)
 
 
 def str_byte(L: Any, *args: Any) -> tuple:

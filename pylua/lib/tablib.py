@@ -171,7 +171,9 @@ def tconcat(L, *args):
         if all(type(p) is str for p in parts):
             return (sep.join(parts),)
     get, _ = accessors(L, t)
-    return (sep.join([_field_string(L, get, k) for k in range(i, last + 1)]),)
+    result = sep.join([_field_string(L, get, k) for k in range(i, last + 1)])
+    L.gc.allocated(len(result))
+    return (result,)
 
 
 def tpack(L, *args):
