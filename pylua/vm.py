@@ -1204,39 +1204,27 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     t = regs[b]
                     if type(t) is LuaTable:
                         v = t.hash.get(c)
-                        if v is None and t.meta is not None:
-                            fr.pc = pc
-                            nf = get_slow(L, th, fr, t, c, a, b)
-                            if nf is not fr:
-                                fr = nf
-                                break
+                        if v is not None or t.meta is None:
+                            regs[a] = v
                             continue
-                        regs[a] = v
-                    else:
-                        fr.pc = pc
-                        nf = get_slow(L, th, fr, t, c, a, b)
-                        if nf is not fr:
-                            fr = nf
-                            break
+                    fr.pc = pc
+                    nf = get_slow(L, th, fr, t, c, a, b)
+                    if nf is not fr:
+                        fr = nf
+                        break
                 elif op == 11:   # GETTABUP
                     uv = upvals[b]
                     t = uv.regs[uv.idx]
                     if type(t) is LuaTable:
                         v = t.hash.get(c)
-                        if v is None and t.meta is not None:
-                            fr.pc = pc
-                            nf = get_slow(L, th, fr, t, c, a, None, b)
-                            if nf is not fr:
-                                fr = nf
-                                break
+                        if v is not None or t.meta is None:
+                            regs[a] = v
                             continue
-                        regs[a] = v
-                    else:
-                        fr.pc = pc
-                        nf = get_slow(L, th, fr, t, c, a, None, b)
-                        if nf is not fr:
-                            fr = nf
-                            break
+                    fr.pc = pc
+                    nf = get_slow(L, th, fr, t, c, a, None, b)
+                    if nf is not fr:
+                        fr = nf
+                        break
                 elif op == 3:   # LOADK
                     regs[a] = b
                 elif op == 1:   # LOADI
@@ -1279,39 +1267,27 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                             v = arr[key - 1] if 0 < key <= len(arr) else t.hash.get(key)
                         else:
                             v = t.get(key)
-                        if v is None and t.meta is not None:
-                            fr.pc = pc
-                            nf = get_slow(L, th, fr, t, key, a, b)
-                            if nf is not fr:
-                                fr = nf
-                                break
+                        if v is not None or t.meta is None:
+                            regs[a] = v
                             continue
-                        regs[a] = v
-                    else:
-                        fr.pc = pc
-                        nf = get_slow(L, th, fr, t, key, a, b)
-                        if nf is not fr:
-                            fr = nf
-                            break
+                    fr.pc = pc
+                    nf = get_slow(L, th, fr, t, key, a, b)
+                    if nf is not fr:
+                        fr = nf
+                        break
                 elif op == 13:   # GETI
                     t = regs[b]
                     if type(t) is LuaTable:
                         arr = t.arr
                         v = arr[c - 1] if 0 < c <= len(arr) else t.hash.get(c)
-                        if v is None and t.meta is not None:
-                            fr.pc = pc
-                            nf = get_slow(L, th, fr, t, c, a, b)
-                            if nf is not fr:
-                                fr = nf
-                                break
+                        if v is not None or t.meta is None:
+                            regs[a] = v
                             continue
-                        regs[a] = v
-                    else:
-                        fr.pc = pc
-                        nf = get_slow(L, th, fr, t, c, a, b)
-                        if nf is not fr:
-                            fr = nf
-                            break
+                    fr.pc = pc
+                    nf = get_slow(L, th, fr, t, c, a, b)
+                    if nf is not fr:
+                        fr = nf
+                        break
                 elif op == 16 or op == 17:   # SETTABLE, SETI
                     t = regs[a]
                     key = regs[b] if op == 16 else b
