@@ -221,8 +221,8 @@ def os_exit(L: Any, *args: Any) -> tuple:
     else:
         status = opt_integer(args, 1, 0)
     status = ((status + 2**31) & 0xFFFFFFFF) - 2**31     # C's (int) cast
-    # os.exit(status, true) would lua_close the state first; pylua's state has no
-    # finalizers to run there, and every stream is flushed below either way.
+    if len(args) > 1 and args[1] is not None and args[1] is not False:
+        L.close()                     # lua_close: pending finalizers run first
     stdout = getattr(L, "stdout", None)
     if stdout is not None:
         stdout.flush()
