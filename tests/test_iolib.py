@@ -51,6 +51,11 @@ class FakeState:
         self.globals = LuaTable()
         self.globals.set_str("io", iolib.open(self))
         self.globals.set_str("os", oslib.open(self))
+        self.closed = False
+
+    def close(self) -> None:
+        """``lua_close`` (os.exit with close = true)."""
+        self.closed = True
 
     def error(self, msg: str, level: int = 1) -> LuaError:
         return LuaError(msg)

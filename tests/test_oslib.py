@@ -175,6 +175,7 @@ def test_exit_status_and_flush(args, code):
         oslib.os_exit(L, *args)
     assert e.value.code == code
     assert L.stdout.raw.getvalue() == b"pending"
+    assert L.closed == (args[1:] == (True,))      # close = true closes the state
 
 
 def test_exit_bad_status():
