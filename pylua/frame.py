@@ -18,6 +18,7 @@ K_PCALL = 6      # protected call: results prefixed with true; errors stop here
 K_COBASE = 7     # body of a coroutine: its end resumes the resumer
 K_CMARK = 8      # not a running function: marks host code (a C function) on the stack
 K_CLOSE = 9      # a __close handler: afterwards the caller's closing instruction runs again
+K_ERRCLOSE = 10  # a __close handler run while a pcall catches an error (aux: vm.ErrorClose)
 
 # Thread status, as coroutine.status names them.
 SUSPENDED, RUNNING, NORMAL, DEAD = "suspended", "running", "normal", "dead"

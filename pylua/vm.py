@@ -21,7 +21,7 @@ from . import opcodes as O
 from .debuginfo import TM_NAMES, formatvarinfo, funcnamefromcode, getobjname, line_at, upvalname
 from .errors import ArgError, ErrorInErrorHandling, LuaError, chunkid
 from .frame import (K_BOUNDARY, K_CALL, K_CLOSE, K_CMARK, K_COBASE, K_COND, K_CONCAT, K_DISCARD,
-                    K_MM,
+                    K_ERRCLOSE, K_MM,
                     K_PCALL, MAX_C_CALLS, MAX_C_CALLS_ERR, MAX_STACK_SLOTS, ERROR_STACK_EXTRA, DEAD, NORMAL,
                     RUNNING, SUSPENDED, Frame, LuaThread)
 from .lauxlib import obj_type_name, tolstring, type_error as type_error_arg
@@ -467,6 +467,8 @@ def deliver(L, th: LuaThread, fr: Frame, res) -> Optional[Frame]:
     kind = fr.kind
     if kind == K_BOUNDARY:
         raise Exit(list(res))
+    if kind == K_ERRCLOSE:
+        return next_error_close(L, th, fr.aux)
     if kind == K_COBASE:
         return finish_coroutine(L, th, True, res)
     caller = th.frames[-1]
@@ -1072,7 +1074,7 @@ def handle_error(L, th: LuaThread, e: LuaError) -> Optional[Frame]:
     frames = th.frames
     target = None
     for fr in reversed(frames):
-        if fr.kind == K_PCALL or fr.kind == K_BOUNDARY or fr.kind == K_COBASE:
+        if fr.kind in (K_PCALL, K_BOUNDARY, K_COBASE, K_ERRCLOSE):
             target = fr
             break
     if not e.handled:
@@ -1096,17 +1098,66 @@ def handle_error(L, th: LuaThread, e: LuaError) -> Optional[Frame]:
             pending.append(fr)
         if fr is target:
             break
-    if pending:
-        e.value = close_unwound(L, th, pending, e.value, target is not None and target.kind == K_PCALL)
     if target is None or target.kind == K_BOUNDARY:
+        if pending:     # on the way to host code: closed right here, no yields
+            e.value = close_unwound(L, th, pending, e.value)
         return None
-    if target.kind == K_COBASE:
+    if target.kind == K_COBASE:         # a wrap: lua_closethread closes its variables
+        if pending:
+            e.value = close_unwound(L, th, pending, e.value)
         return fail_coroutine(L, th, e)
+    if target.kind == K_ERRCLOSE:       # a __close handler failed: its error goes on
+        st = target.aux
+        st.pending[:0] = pending
+        st.err = e.value
+        return next_error_close(L, th, st)
     th.in_stack_error = False           # luaD_shrinkstack: the extra room is given back
-    caller = frames[-1]
-    place_results(caller, (True,) * (len(target.aux) - 1) + (False, e.value),
+    if pending:
+        marker = Frame(target.aux[-1], K_CMARK)     # pcall is running the handlers
+        push_marker(th, marker)
+        return next_error_close(L, th, ErrorClose(pending, e.value, target, marker))
+    return pcall_failed(th, target, e.value)
+
+
+def pcall_failed(th: LuaThread, target: Frame, err: Any) -> Frame:
+    """Deliver ``false, err`` for the pcall whose callee frame was ``target``."""
+    caller = th.frames[-1]
+    place_results(caller, (True,) * (len(target.aux) - 1) + (False, err),
                   target.ret_a, target.nresults)
     return caller
+
+
+class ErrorClose:
+    """An error caught by a pcall whose pending to-be-closed variables are being
+    closed, one handler frame at a time, so that handlers may yield; an error in a
+    handler replaces ``err`` for the next ones."""
+
+    __slots__ = ("pending", "err", "target", "marker")
+
+    def __init__(self, pending: list, err: Any, target: Frame, marker: Frame) -> None:
+        self.pending = pending      # unwound frames with variables to close, innermost first
+        self.err = err
+        self.target = target
+        self.marker = marker
+
+
+def next_error_close(L, th: LuaThread, st: ErrorClose) -> Frame:
+    """Call the next pending ``__close`` as a K_ERRCLOSE frame, or finish the pcall."""
+    while st.pending:
+        fr = st.pending[0]
+        if not fr.tbc:
+            st.pending.pop(0)
+            continue
+        v = fr.regs[fr.tbc.pop()]
+        try:
+            tm = tm_of(L, v, "__close")
+            if tm is None:
+                raise call_error(fr, tm)
+            return precall(L, th, tm, (v, st.err), K_ERRCLOSE, 0, 0, st)
+        except LuaError as e:       # a host handler failed at once
+            st.err = e.value
+    th.frames.remove(st.marker)
+    return pcall_failed(th, st.target, st.err)
 
 
 def message_handler(frames: list) -> Any:
@@ -1116,22 +1167,16 @@ def message_handler(frames: list) -> Any:
         kind = fr.kind
         if kind == K_PCALL:
             return fr.handler
-        if kind == K_COBASE or (kind == K_CMARK and fr.aux is PROTECTED):
+        if kind == K_COBASE or kind == K_ERRCLOSE or (kind == K_CMARK and fr.aux is PROTECTED):
             return None
     return None
 
 
-def close_unwound(L, th: LuaThread, pending: list, err: Any, in_pcall: bool) -> Any:
-    """Close the to-be-closed variables of frames already unwound by an error; while
-    a pcall catches it, a host marker stands for that pcall on the stack."""
-    if in_pcall:
-        push_marker(th, Frame(None, K_CMARK))
-    try:
-        for fr in pending:
-            err = close_tbc(L, fr, 0, err, True)
-    finally:
-        if in_pcall:
-            th.frames.pop()
+def close_unwound(L, th: LuaThread, pending: list, err: Any) -> Any:
+    """Close the to-be-closed variables of frames already unwound by an error that
+    goes on to host code (each handler gets the error of the previous one)."""
+    for fr in pending:
+        err = close_tbc(L, fr, 0, err, True)
     return err
 
 

@@ -83,6 +83,9 @@ def _wrap_fn(co: LuaThread):
         if res[0]:
             return res[1:]
         v = res[1]
+        if co.status == DEAD and co.frames:     # auxwrap: lua_closethread, then raise
+            closed = co_close(L, co)
+            v = closed[1] if not closed[0] else v
         if type(v) is str:
             v = L.where(1) + v
         raise LuaError(v)
