@@ -66,7 +66,7 @@ class LuaThread:
     """A Lua thread (coroutine): its own frames, status and resume/yield links."""
 
     __slots__ = ("L", "frames", "status", "resumer", "func", "nny", "nccalls", "cbase", "error", "hook", "hookmask", "basehookcount", "hookcount", "oldpc",
-                 "allowhook",
+                 "allowhook", "transfer",
                  "in_stack_error",
                  "wait", "wait_layers", "resumed_by_wrap", "__weakref__")
 
@@ -85,7 +85,8 @@ class LuaThread:
         self.hookcount = 0
         self.oldpc = 0
         self.allowhook = True
-        self.error: Optional[tuple] = None          # (value,) once it died by an error
+        self.transfer: tuple = (None, (0, 0))       # (frame, (ftransfer, ntransfer)) in a hook
+        self.error: Optional[tuple] = None          # (value, raising host function) if it died
         self.in_stack_error = False                 # using the extra slots of a stack overflow
         # While suspended in a call to resume/yield: where its results go in our top frame.
         # While suspended in resume/yield: the continuation that receives the values

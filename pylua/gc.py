@@ -44,6 +44,8 @@ class Collector:
         self.running = True             # collectgarbage "stop"/"restart"
         self.in_finalizer = False
         self.live_estimate = 0          # bytes found by the last cycle
+        self.live_frame = None          # the frame allocating (see allocated())
+        self.live_limit = 0
 
     # ------------------------------------------------------------ bookkeeping
     def set_metatable(self, obj: Any, mt: Any) -> None:
@@ -56,12 +58,18 @@ class Collector:
         if mt.get_str("__mode") is not None:
             self.has_weak = True
 
-    def allocated(self, n: int) -> None:
+    def allocated(self, n: int, fr: Any = None, live: int = 0) -> None:
         """Charge ``n`` bytes about to be handed to Lua; first run a cycle when the debt
         passes the threshold (only while cycles can matter: weak tables or finalizers),
-        since the new object is not reachable from Lua yet."""
+        since the new object is not reachable from Lua yet. When the VM allocates for
+        frame ``fr``, only its registers below ``live`` count as roots (lvm.c's
+        ``checkGC(L, ra + 1)``: the slots above are dead temporaries)."""
         if self.debt + n >= self.threshold and self.running and (self.has_weak or self.finobj):
-            self.full_cycle()
+            self.live_frame, self.live_limit = fr, live
+            try:
+                self.full_cycle()
+            finally:
+                self.live_frame = None
         self.debt += n
 
     # ------------------------------------------------------------ a cycle
@@ -105,7 +113,7 @@ class Collector:
                 if tm is None:
                     continue
                 try:
-                    L.call(tm, o)
+                    L.call_finalizer(tm, o)
                 except LuaError as e:
                     L.warn_error("__gc", e.value)
         finally:
@@ -157,7 +165,7 @@ class Collector:
                     if isinstance(o.value, _COLLECTABLE):
                         stack.append(o.value)
                 else:
-                    _mark_thread(o, stack)
+                    self._mark_thread(o, stack)
             # Ephemerons: values whose keys got marked become reachable.
             progress = False
             for tbl in ephemerons:
@@ -167,6 +175,20 @@ class Collector:
                         progress = True
             if not progress:
                 return
+
+    def _mark_thread(self, th: LuaThread, stack: list) -> None:
+        if th.func is not None:
+            stack.append(th.func)
+        if th.resumer is not None:
+            stack.append(th.resumer)
+        for fr in th.frames:
+            if fr.func is not None:
+                stack.append(fr.func)
+            live = self.live_limit if fr is self.live_frame else _live_registers(fr)
+            stack.extend(v for v in fr.regs[:live] if _is_obj(v))
+            stack.extend(v for v in fr.varargs if _is_obj(v))
+            if fr.handler is not None:
+                stack.append(fr.handler)
 
     @staticmethod
     def _mark_table(t: LuaTable, stack: list, weak: list, ephemerons: list, marked: dict) -> None:
@@ -222,20 +244,6 @@ def _entries(t: LuaTable):
     for k, v in list(t.hash.items()):
         if v is not None:
             yield (k.value if type(k) is _BoolKey else k), v
-
-
-def _mark_thread(th: LuaThread, stack: list) -> None:
-    if th.func is not None:
-        stack.append(th.func)
-    if th.resumer is not None:
-        stack.append(th.resumer)
-    for fr in th.frames:
-        if fr.func is not None:
-            stack.append(fr.func)
-        stack.extend(v for v in fr.regs[:_live_registers(fr)] if _is_obj(v))
-        stack.extend(v for v in fr.varargs if _is_obj(v))
-        if fr.handler is not None:
-            stack.append(fr.handler)
 
 
 def _live_registers(fr) -> int:

@@ -44,15 +44,21 @@ def set_hook(th: LuaThread, fn: Any, mask: int, count: int) -> None:
     th.hookcount = count
 
 
-def run_hook(L, th: LuaThread, event: str, line: Optional[int] = None) -> None:
-    """``luaD_hook``: call the thread's hook with hooks off while it runs."""
+def run_hook(L, th: LuaThread, event: str, line: Optional[int] = None,
+             transfer: tuple = (0, 0)) -> None:
+    """``luaD_hook``: call the thread's hook with hooks off while it runs.
+    ``transfer`` (first local, count) says where the values passed by this call or
+    return are, for ``debug.getinfo(2, "r")`` inside the hook."""
     if not th.allowhook or th.hook is None:
         return
     th.allowhook = False
+    hooked = th.frames[-1]
+    saved, th.transfer = th.transfer, (hooked, transfer)
     try:
         L.call_hook(th.hook, event, line)
     finally:
         th.allowhook = True
+        th.transfer = saved
 
 
 def hook_call(L, th: LuaThread, fr: Frame) -> None:
@@ -60,14 +66,16 @@ def hook_call(L, th: LuaThread, fr: Frame) -> None:
     their VARARGPREP, as C Lua does."""
     th.oldpc = 0
     if th.hookmask & MASK_CALL:
-        run_hook(L, th, "tail call" if fr.tailcall else "call")
+        run_hook(L, th, "tail call" if fr.tailcall else "call", None,
+                 (1, fr.proto.numparams))
 
 
-def hook_return(L, th: LuaThread, fr: Frame) -> None:
-    """``rethook``: report the return while ``fr`` is still on top, then make the
-    caller's next line event relative to its call instruction."""
+def hook_return(L, th: LuaThread, fr: Frame, first: int, nres: int) -> None:
+    """``rethook``: report the return while ``fr`` is still on top (its results are
+    its locals ``first``.. ``first+nres-1``), then make the caller's next line event
+    relative to its call instruction."""
     if th.hookmask & MASK_RET:
-        run_hook(L, th, "return")
+        run_hook(L, th, "return", None, (first, nres))
     frames = th.frames
     if len(frames) >= 2 and frames[-2].proto is not None:
         th.oldpc = frames[-2].pc - 1
@@ -89,30 +97,35 @@ def trace_exec(L, th: LuaThread, fr: Frame, pc: int) -> None:
         p = fr.proto
         oldpc = th.oldpc if th.oldpc < len(p.code) else 0
         if pc <= oldpc or line_at(p, oldpc) != line_at(p, pc):
-            run_hook(L, th, "line", line_at(p, pc))
+            line = line_at(p, pc)
+            run_hook(L, th, "line", line if line >= 0 else None)    # stripped: nil
         th.oldpc = pc
 
 
-def c_event(L, th: LuaThread, f: Any, event: str) -> None:
+def c_event(L, th: LuaThread, f: Any, event: str, args: tuple = (), res: tuple = ()) -> None:
     """Report ``event`` of host function ``f`` with a frame for it on the stack (only
-    while the hook runs: during its body a host function is level 0, frameless)."""
+    while the hook runs: during its body a host function is level 0, frameless);
+    its arguments, then its results, are that frame's C temporaries."""
     if event == "call" and not th.hookmask & MASK_CALL:
         return
     marker = Frame(f, K_CMARK)
+    marker.regs = list(args) + list(res)
     th.frames.append(marker)
     try:
         if event == "call":
-            run_hook(L, th, "call")
+            run_hook(L, th, "call", None, (1, len(args)))
         else:
-            hook_return(L, th, marker)
+            hook_return(L, th, marker, len(args) + 1, len(res))
     finally:
         th.frames.remove(marker)
 
 
-def call_builtin_hooked(L, th: LuaThread, f: Any, call) -> Any:
-    """Run ``call()`` (a host function's body) reporting its call and return."""
-    c_event(L, th, f, "call")
-    res = call()
+def call_builtin_hooked(L, th: LuaThread, f: Any, args, run) -> Any:
+    """Run host function ``f`` on ``args`` (``run(args)``) reporting its call and
+    return."""
+    args = tuple(args)
+    c_event(L, th, f, "call", args)
+    res = run(args)
     if th.hookmask:
-        c_event(L, th, f, "return")
+        c_event(L, th, f, "return", args, tuple(res))
     return res

@@ -13,6 +13,8 @@ from .frame import K_BOUNDARY, K_CMARK, K_PCALL, RUNNING, SUSPENDED, DEAD, NORMA
 from .lauxlib import obj_type_name, tolstring, type_name
 from .gc import Collector
 from .hooks import HOOK_MARK
+
+FINALIZER_MARK = "finalizer"     # aux of a running __gc's frame (C Lua's CIST_FIN)
 from .opcodes import OP_CALL, OP_TAILCALL, OP_TFORCALL
 from .objects import Builtin, LuaFunction, Special, Upvalue, Userdata
 from .table import LuaTable
@@ -111,17 +113,25 @@ class LuaState:
     def call_hook(self, hook: Any, event: str, line: Optional[int]) -> None:
         """Run a debug hook on top of the frame that triggered it; its own frame is
         named "hook" as in C Lua."""
+        self._call_marked(hook, (event, line), HOOK_MARK)
+
+    def call_finalizer(self, gc_tm: Any, obj: Any) -> None:
+        """Run a ``__gc`` metamethod; its frame is named "metamethod '__gc'"."""
+        self._call_marked(gc_tm, (obj,), FINALIZER_MARK)
+
+    def _call_marked(self, f: Any, args: tuple, mark: str) -> None:
+        """Call ``f`` directly, its Lua frame marked with how debug info names it."""
         th = self.current
-        if type(hook) is LuaFunction:
+        if type(f) is LuaFunction:
             th.nny += 1
             try:
-                fr = vm.push_lua(self, th, hook, (event, line), K_BOUNDARY, 0, -1)
-                fr.aux = HOOK_MARK
+                fr = vm.push_lua(self, th, f, args, K_BOUNDARY, 0, -1)
+                fr.aux = mark
                 vm.execute(self, th)
             finally:
                 th.nny -= 1
         else:
-            self.call_direct(hook, (event, line))
+            self.call_direct(f, args)
 
     def call_handler(self, handler: Any, e: LuaError) -> Any:
         """Run an xpcall message handler on error ``e`` at the error point. As in
@@ -345,6 +355,10 @@ class LuaState:
         """The call levels of ``th`` from the innermost out, as Lua counts them: every
         frame, plus a C level for the pcall/xpcall below each protected call."""
         levels = []
+        if th is not self.current and th.status == SUSPENDED and th.frames:
+            levels.append(Frame(th.wait.func, K_CMARK))     # the yield it is suspended in
+        elif th.status == DEAD and th.error and th.error[1] is not None:
+            levels.append(Frame(th.error[1], K_CMARK))      # what raised its error
         for fr in reversed(th.frames):
             levels.append(fr)
             if fr.kind == K_PCALL:
@@ -416,6 +430,8 @@ def call_name(fr: Frame, caller: Optional[Frame]) -> tuple:
     """``funcnamefromcall``: how ``caller`` named the function running in ``fr``."""
     if fr.kind == K_BOUNDARY and fr.aux is HOOK_MARK:
         return "hook", "?"
+    if fr.kind == K_BOUNDARY and fr.aux is FINALIZER_MARK:
+        return "metamethod", "__gc"
     if caller is None or caller.proto is None or fr.tailcall:
         return None, None
     return funcnamefromcode(caller.proto, caller.pc - 1)

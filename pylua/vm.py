@@ -534,7 +534,7 @@ def precall(L, th: LuaThread, f: Any, args, kind: int, ret_a: int, nresults: int
             if kind == K_PCALL and (f.kind == "pcall" or f.kind == "xpcall"):
                 return protected_call(L, th, f, args, ret_a, nresults, aux)
             if f.kind == "yield" and kind != K_PCALL:    # a metamethod that yields
-                return yield_(L, th, tuple(args), ret_a, nresults, 0, kind, aux)
+                return yield_(L, th, f, tuple(args), ret_a, nresults, 0, kind, aux)
             caller = th.frames[-1]
             try:
                 res = f.fn(L, *args)
@@ -562,7 +562,7 @@ def protected_call(L, th: LuaThread, f: Special, args, ret_a: int, nresults: int
         target, rest, handler = _pcall_args(L, None if outer else caller, f, args)
         if type(target) is Special and target.kind == "yield":
             try:
-                return yield_(L, th, rest, ret_a, nresults, len(layers))
+                return yield_(L, th, target, rest, ret_a, nresults, len(layers))
             except LuaError as e:
                 place_results(caller, (True,) * len(outer) + (False, e.value), ret_a, nresults)
                 return caller
@@ -644,7 +644,7 @@ def _special_call(L, th: LuaThread, f: Special, args, ret_a: int, nresults: int)
     if kind == "yield":
         if th.hookmask:
             hooks.c_event(L, th, f, "call")
-        return yield_(L, th, tuple(args), ret_a, nresults)
+        return yield_(L, th, f, tuple(args), ret_a, nresults)
     if kind == "then_call":     # a host function that ends by calling (dofile, pairs)
         callee, callee_args = f.data(L, *args)
         if callee is None:      # nothing to call: these are its results
@@ -653,7 +653,7 @@ def _special_call(L, th: LuaThread, f: Special, args, ret_a: int, nresults: int)
             return caller
         return precall(L, th, callee, callee_args, K_CALL, ret_a, nresults)
     # Only debug.sethook gets here: it may turn hooks on, so always report.
-    res = hooks.call_builtin_hooked(L, th, f, lambda: f.fn(L, *args))
+    res = hooks.call_builtin_hooked(L, th, f, args, lambda a: f.fn(L, *a))
     caller = th.frames[-1]
     place_results(caller, res, ret_a, nresults)
     return caller
@@ -734,7 +734,7 @@ def finish_coroutine(L, co: LuaThread, ok: bool, res) -> Frame:
 
 def fail_coroutine(L, co: LuaThread, e: LuaError) -> Frame:
     co.status = DEAD
-    co.error = (e.value,)
+    co.error = (e.value, e.cfunc)       # the host function that raised it stays level 0
     if co.resumed_by_wrap:
         res = co.resumer
         co.resumer = None
@@ -759,7 +759,7 @@ def switch_to_resumer(L, co: LuaThread, ok: bool, values: tuple) -> Frame:
     return deliver(L, res, res.wait, values if co.resumed_by_wrap else (ok,) + values)
 
 
-def yield_(L, th: LuaThread, values: tuple, ret_a: int, nresults: int,
+def yield_(L, th: LuaThread, fn: Special, values: tuple, ret_a: int, nresults: int,
            layers: int = 0, kind: int = K_CALL, aux: Any = None) -> Frame:
     """Suspend ``th``; when resumed, its values go where a call of kind ``kind``
     would have put its results."""
@@ -768,7 +768,7 @@ def yield_(L, th: LuaThread, values: tuple, ret_a: int, nresults: int,
         raise LuaError("attempt to yield from outside a coroutine")
     if th.nny > 0:
         raise LuaError("attempt to yield across a C-call boundary")
-    th.wait = Frame(None, kind, ret_a, nresults)
+    th.wait = Frame(fn, kind, ret_a, nresults)     # fn: the yield, a C level meanwhile
     th.wait.aux = aux
     th.wait_layers = layers
     th.status = SUSPENDED
@@ -1053,12 +1053,13 @@ def close_pending(L, th: LuaThread, fr: Frame, level: int) -> Frame:
     return precall(L, th, tm, (v, None), K_CLOSE, 0, 0)
 
 
-def finish_return(L, th: LuaThread, fr: Frame, res) -> Frame:
-    """Pop ``fr`` (closing its upvalues) and deliver its results."""
+def finish_return(L, th: LuaThread, fr: Frame, res, first: int = 0) -> Frame:
+    """Pop ``fr`` (closing its upvalues) and deliver its results (which were in its
+    registers from ``first``)."""
     if fr.open_upvals:
         close_upvals(fr, 0)
     if th.hookmask:
-        hooks.hook_return(L, th, fr)
+        hooks.hook_return(L, th, fr, first + 1, len(res))
     pop_frame(th, fr)
     return deliver(L, th, fr, res)
 
@@ -1359,7 +1360,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     gcc.debt += TABLE_BYTES
                     if gcc.debt >= gcc.threshold:
                         fr.pc = pc
-                        gcc.allocated(0)
+                        gcc.allocated(0, fr, a + 1)
                 elif op == 7:   # LOADTRUE
                     regs[a] = True
                 elif op == 5:   # LOADFALSE
@@ -1508,7 +1509,8 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                             fr = nf
                             break
                     v = regs[a]
-                    L.gc.allocated(len(v) + STRING_HEADER if type(v) is str else STRING_HEADER)
+                    L.gc.allocated(len(v) + STRING_HEADER if type(v) is str else STRING_HEADER,
+                                   fr, a + 1)
                 elif op == 51:   # NOT
                     v = regs[b]
                     regs[a] = v is None or v is False
@@ -1535,8 +1537,8 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                         break
                     if type(f) is Builtin:
                         if hooked:
-                            res = hooks.call_builtin_hooked(L, th, f,
-                                                            lambda: call_builtin(L, fr, f, args))
+                            res = hooks.call_builtin_hooked(
+                                L, th, f, args, lambda a: call_builtin(L, fr, f, a))
                         else:
                             res = call_builtin(L, fr, f, args)
                         want = c - 1
@@ -1675,7 +1677,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     v = regs[a]
                     if fr.open_upvals or fr.tbc or hooked:
                         fr.pc = pc
-                        nf = finish_return(L, th, fr, (v,))
+                        nf = finish_return(L, th, fr, (v,), a)
                     else:
                         pop_frame(th, fr)
                         if fr.kind == K_CALL:
@@ -1692,7 +1694,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 elif op == 71:   # RETURN0
                     if fr.open_upvals or fr.tbc or hooked:
                         fr.pc = pc
-                        nf = finish_return(L, th, fr, ())
+                        nf = finish_return(L, th, fr, (), a)
                     else:
                         pop_frame(th, fr)
                         if fr.kind == K_CALL:
@@ -1712,7 +1714,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     n = b - 1 if b else top - a
                     res = regs[a:a + n]
                     fr.pc = pc
-                    nf = finish_return(L, th, fr, res)
+                    nf = finish_return(L, th, fr, res, a)
                     fr = nf
                     break
                 elif op == 74:   # FORPREP
@@ -1749,7 +1751,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     gcc.debt += CLOSURE_BYTES
                     if gcc.debt >= gcc.threshold:
                         fr.pc = pc
-                        gcc.allocated(0)
+                        gcc.allocated(0, fr, a + 1)
                 elif op == 80:   # VARARG
                     va = fr.varargs
                     if c == 0:

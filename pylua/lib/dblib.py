@@ -53,7 +53,7 @@ def _func_info(L, t: LuaTable, f: Any, what: str) -> None:
             t.set_str("lastlinedefined", p.lastlinedefined)
             t.set_str("what", "main" if p.linedefined == 0 else "Lua")
     if "u" in what:
-        t.set_str("nups", len(f.upvals) if p is not None else 0)
+        t.set_str("nups", len(f.upvals))
         t.set_str("nparams", p.numparams if p is not None else 0)
         t.set_str("isvararg", p.is_vararg if p is not None else True)
     if "L" in what and p is not None:
@@ -102,22 +102,26 @@ def db_getinfo(L, *args):
         else:
             t.set_str("namewhat", "")
     if "r" in what:
-        t.set_str("ftransfer", 0)
-        t.set_str("ntransfer", 0)
+        hooked, (first, count) = th.transfer
+        if fr is None or fr is not hooked:
+            first = count = 0
+        t.set_str("ftransfer", first)
+        t.set_str("ntransfer", count)
     return (t,)
 
 
 def _local_name(fr: Frame, n: int) -> Optional[str]:
     """``luaG_findlocal``: name of local ``n`` in frame ``fr`` (negative: varargs)."""
-    if fr.proto is None:
-        return None
+    if fr.proto is None:        # a host function's arguments and results, in a hook
+        return "(C temporary)" if 1 <= n <= len(fr.regs) else None
     if n < 0:
         return "(vararg)" if -n <= len(fr.varargs) else None
     name = getlocalname(fr.proto, n, fr.pc - 1 if fr.pc > 0 else 0)
     if name is not None:
         return name
-    # Temporaries are live up to the function being called (C Lua's ci->next->func).
-    limit = fr.proto.maxstacksize
+    # Temporaries are live up to the function being called (C Lua's ci->next->func);
+    # results being returned may extend the registers past maxstacksize.
+    limit = max(fr.proto.maxstacksize, len(fr.regs))
     if fr.pc > 0:
         op, a = fr.code[fr.pc - 1][:2]
         if op == OP_CALL or op == OP_TAILCALL:
@@ -176,7 +180,7 @@ def _upvalue(args, n_index: int = 2):
     if type(f) is not LuaFunction:
         return f, n, ""
     name = f.proto.upvalues[n - 1].name
-    return f, n, ("?" if name is None else name)
+    return f, n, ("(no name)" if name is None else name)      # stripped: lapi.c aux_upvalue
 
 
 def db_getupvalue(L, *args):
@@ -231,8 +235,11 @@ def db_traceback(L, *args):
     level = opt_integer(args, i + 2, 1 if th is L.current else 0)
     text = L.tostring(msg) if msg is not None else None
     if th is not L.current:
-        level += 1
-    return (L.traceback(th, text, max(level, 1)),)
+        return (L.traceback(th, text, max(level + 1, 1)),)
+    if level <= 0:      # level 0 is this very function
+        me = L.registry.get_str("_LOADED").get_str("debug").get_str("traceback")
+        return (L.traceback(th, text, 1, cfunc=me),)
+    return (L.traceback(th, text, level),)
 
 
 def db_getmetatable(L, *args):
