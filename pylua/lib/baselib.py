@@ -294,6 +294,8 @@ _GC_OPTIONS = ["stop", "restart", "collect", "count", "step", "setpause", "setst
 
 def lua_collectgarbage(L, *args):
     opt = _GC_OPTIONS[check_option(args, 1, "collect", _GC_OPTIONS)]
+    if L.gc.in_finalizer:       # lua_gc refuses everything while finalizers run
+        return (None,)
     if opt == "count":
         return (L.gc_count_kb(),)
     if opt == "collect":
