@@ -1,0 +1,26 @@
+"""Every benchmark program prints the same checksum under pylua as under lua5.4.
+
+Correctness only, at the small sizes; timings are never asserted."""
+import pytest
+
+from benchmarks import PROGRAMS, generated_source, mode_env, program_commands, run_process
+
+
+@pytest.mark.parametrize("name", list(PROGRAMS))
+def test_checksum_matches_lua(name):
+    small, _ = PROGRAMS[name]
+    lua_cmd, pylua_cmd = program_commands(name, small)
+    lua = run_process(lua_cmd)
+    pylua = run_process(pylua_cmd, mode_env("pure"))
+    assert lua.status == 0, lua.output
+    assert lua.output.startswith(name + "\t")
+    assert (pylua.status, pylua.output) == (0, lua.output)
+
+
+def test_generated_compile_input_has_10000_lines(tmp_path):
+    source = generated_source()
+    assert source.count("\n") == 10000
+    path = tmp_path / "generated.lua"
+    path.write_text(source)
+    checked = run_process(["luac5.4", "-p", str(path)])
+    assert (checked.status, checked.output) == (0, "")
