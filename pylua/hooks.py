@@ -84,8 +84,10 @@ def hook_return(L, th: LuaThread, fr: Frame, first: int, nres: int) -> None:
 def trace_exec(L, th: LuaThread, fr: Frame, pc: int) -> None:
     """``luaG_traceexec`` before instruction ``pc`` of ``fr`` (whose ``pc`` is saved)."""
     mask = th.hookmask
-    if not th.allowhook or not mask & (MASK_LINE | MASK_COUNT):
+    if not mask & (MASK_LINE | MASK_COUNT):
         return
+    # While a hook runs its instructions still count and move oldpc; only the hook
+    # calls are suppressed (run_hook checks allowhook), as in C Lua.
     if pc == 0 and fr.proto.is_vararg:     # tracing starts after VARARGPREP
         return
     if mask & MASK_COUNT:

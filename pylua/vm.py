@@ -957,11 +957,17 @@ def for_prep(fr: Frame, a: int) -> bool:
     if type(init) is int and type(step) is int:
         if step == 0:
             raise runtime_error(fr, "'for' step is zero")
+        regs[a + 3] = init
         ilimit = for_limit(fr, limit, init, step)
         if ilimit is None:
             return False
-        regs[a + 1] = ilimit
-        regs[a + 3] = init
+        # As forprep: the limit's slot holds the number of iterations left, computed
+        # in unsigned arithmetic (so no step can overflow the index).
+        if step > 0:
+            count = ((ilimit - init) & 0xFFFFFFFFFFFFFFFF) // step
+        else:
+            count = ((init - ilimit) & 0xFFFFFFFFFFFFFFFF) // (-(step + 1) + 1)
+        regs[a + 1] = wrap(count)
         return True
     init = for_number(fr, init, "initial value")
     limit = for_number(fr, limit, "limit")
@@ -1662,8 +1668,10 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 if op == 73:   # FORLOOP
                     step = regs[a + 2]
                     if type(step) is int:
-                        i = regs[a] + step
-                        if (i <= regs[a + 1]) if step > 0 else (i >= regs[a + 1]):
+                        count = regs[a + 1]     # iterations left (unsigned in C Lua)
+                        if count:
+                            regs[a + 1] = count - 1 if count > 0 else wrap(count - 1)
+                            i = regs[a] + step
                             regs[a] = i
                             regs[a + 3] = i
                             pc = b

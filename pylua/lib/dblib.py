@@ -71,7 +71,9 @@ def db_getinfo(L, *args):
     th, i = _thread_arg(L, args)
     target = arg(args, i + 1)
     what = opt_string(args, i + 2, "flnSrtu")
-    if what.startswith(">") or any(c not in "SlnrutfL" for c in what):
+    if what.startswith(">"):
+        raise ArgError(i + 2, "invalid option '>'")
+    if any(c not in "SlnrutfL" for c in what):
         raise ArgError(i + 2, "invalid option")
     t = LuaTable()
     fr = caller = None
@@ -269,10 +271,10 @@ def db_getuservalue(L, *args):
     u = arg(args, 1)
     n = opt_integer(args, 2, 1)
     if type(u) is not Userdata:
-        return (None, False)
+        return (None,)
     vals = u.uservalues or []
-    if not 1 <= n <= len(vals):
-        return (None, False)
+    if not 1 <= n <= len(vals):     # lua_getiuservalue gives LUA_TNONE
+        return (None,)
     return (vals[n - 1], True)
 
 
