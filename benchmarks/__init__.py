@@ -179,10 +179,12 @@ def format_table(results: list[Result], modes: list[str], pending: list[str]) ->
     rows = [header]
     ratios: dict[str, list[float]] = {m: [] for m in modes}
     for r in results:
-        row = [r.name, str(r.size), f"{r.lua.seconds:.3f}"]
+        wrong = bool(r.mismatches())  # shown, but kept out of the mean
+        row = [r.name + (" MISMATCH" if wrong else ""), str(r.size), f"{r.lua.seconds:.3f}"]
         for mode in modes:
             ratio = r.pylua[mode].seconds / r.lua.seconds
-            ratios[mode].append(ratio)
+            if not wrong:
+                ratios[mode].append(ratio)
             row += [f"{r.pylua[mode].seconds:.3f}", f"{ratio:.0f}x"]
         row += ["pending", "pending"] * len(pending)
         row += [f"{r.lua.max_rss_kb / 1024:.1f}"]
@@ -190,7 +192,8 @@ def format_table(results: list[Result], modes: list[str], pending: list[str]) ->
         rows.append(row)
     geo = ["geometric mean", "", ""]
     for mode in modes:
-        geo += ["", f"{math.exp(sum(map(math.log, ratios[mode])) / len(ratios[mode])):.0f}x"]
+        logs = [math.log(ratio) for ratio in ratios[mode]]
+        geo += ["", f"{math.exp(sum(logs) / len(logs)):.0f}x" if logs else "-"]
     rows.append(geo + ["", "pending"] * len(pending) + [""] * (1 + len(modes) + len(pending)))
     widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(header))]
     lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |" for row in rows]
