@@ -19,6 +19,7 @@ import sys
 from typing import List, Optional
 
 from . import __version__
+from . import chunkcache
 from .errors import LuaError
 from .lauxlib import type_name
 from .state import LuaState
@@ -35,6 +36,7 @@ Available options are:
   -v        show version information
   -E        ignore environment variables
   -W        turn warnings on
+  --no-cache  do not use or write the compiled-chunk cache
   --        stop handling options
   -         stop handling options and execute stdin
 """
@@ -109,12 +111,16 @@ def create_arg_table(L: LuaState, argv: List[str], script: int) -> None:
 
 def collect_args(argv: List[str]) -> tuple:
     """lua.c ``collectargs``: (script index or None, flags)."""
-    flags = {"e": False, "i": False, "v": False, "E": False, "W": False}
+    flags = {"e": False, "i": False, "v": False, "E": False, "W": False, "no-cache": False}
     i = 1
     while i < len(argv):
         a = argv[i]
         if not a.startswith("-") or a == "-":
             return i, flags
+        if a == "--no-cache":
+            flags["no-cache"] = True
+            i += 1
+            continue
         if a == "--":
             return (i + 1 if i + 1 < len(argv) else None), flags
         opt = a[1:2]
@@ -228,6 +234,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     except Usage as u:
         sys.stderr.write(f"{PROGNAME}: {u}\n{USAGE}")
         return 1
+    if flags["no-cache"]:
+        chunkcache.disable()
     L = LuaState()
     if flags["E"]:
         from .lib import loadlib

@@ -11,6 +11,7 @@ from .debuginfo import funcnamefromcode
 from .errors import ArgError, LuaError, LuaSyntaxError, chunkid
 from .frame import K_BOUNDARY, K_CMARK, K_PCALL, RUNNING, SUSPENDED, DEAD, NORMAL, Frame, LuaThread
 from .lauxlib import obj_type_name, tolstring, type_name
+from . import chunkcache
 from .gc import Collector
 from .hooks import HOOK_MARK
 
@@ -392,9 +393,11 @@ class LuaState:
         return f"{head} in function <{src}:{p.linedefined}>"
 
     # ------------------------------------------------------------ loading
-    def load(self, chunk: str, chunkname: str, mode: str = "bt", env: Any = _NO_ENV) -> LuaFunction:
+    def load(self, chunk: str, chunkname: str, mode: str = "bt", env: Any = _NO_ENV,
+             cache: bool = False) -> LuaFunction:
         """Compile a chunk (text or binary) into a function whose ``_ENV`` is ``env``
-        (default: the globals). Raises LuaSyntaxError with Lua's message."""
+        (default: the globals). Raises LuaSyntaxError with Lua's message. With
+        ``cache`` (files), the compiled chunk cache is used (``chunkcache.py``)."""
         if chunk.startswith("\x1b"):       # Lua decides by the first byte alone
             if "b" not in mode:
                 raise LuaSyntaxError(f"attempt to load a binary chunk (mode is '{mode}')")
@@ -403,9 +406,14 @@ class LuaState:
         else:
             if "t" not in mode:
                 raise LuaSyntaxError(f"attempt to load a text chunk (mode is '{mode}')")
-            from .compiler import compile_chunk
-            from .parser import parse
-            proto = compile_chunk(parse(chunk, chunkname, self.current.nny + 1))
+            def compile_text() -> Any:
+                from .compiler import compile_chunk
+                from .parser import parse
+                return compile_chunk(parse(chunk, chunkname, self.current.nny + 1))
+            if cache and chunkcache.enabled():
+                proto = chunkcache.load_or_compile(chunk, chunkname, compile_text)
+            else:
+                proto = compile_text()
         upvals = [Upvalue([self.globals if env is _NO_ENV else env], 0)]
         upvals += [Upvalue([None], 0) for _ in proto.upvalues[1:]]
         return LuaFunction(proto, upvals)

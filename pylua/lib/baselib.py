@@ -265,9 +265,10 @@ def read_source_file(L, filename) -> str:
 def loadfile(L, filename, mode="bt", env=None, has_env=False) -> LuaFunction:
     text = read_source_file(L, filename)
     name = "=stdin" if filename is None else "@" + filename
+    cache = filename is not None
     if has_env:
-        return L.load(text, name, mode, env)
-    return L.load(text, name, mode)
+        return L.load(text, name, mode, env, cache=cache)
+    return L.load(text, name, mode, cache=cache)
 
 
 def lua_loadfile(L, *args):
