@@ -30,6 +30,7 @@ class _Reader:
         self.data = chunk
         self.pos = 0
         self.name = name
+        self.strings: dict = {}     # one object per distinct string, as the compiler makes
 
     def error(self, why: str) -> LuaSyntaxError:
         return LuaSyntaxError(f"{self.name}: bad binary format ({why})")
@@ -80,7 +81,8 @@ class _Reader:
         size = self.size()
         if size == 0:
             return None
-        return self.block(size - 1)
+        s = self.block(size - 1)
+        return self.strings.setdefault(s, s)
 
     def literal(self, text: str, why: str) -> None:
         if self.block(len(text)) != text:

@@ -60,3 +60,13 @@ def test_no_cache_flag_writes_nothing(tmp_path):
     (tmp_path / "s.lua").write_text("print('x')\n")
     assert run(tmp_path, "--no-cache", "s.lua").stdout == "x\n"
     assert entries(tmp_path) == []
+
+
+def test_cached_chunk_keeps_one_object_per_string(tmp_path):
+    # Lua interns the strings of a chunk: equal long literals share one address.
+    long = "0123456789" * 5
+    (tmp_path / "s.lua").write_text(
+        f'local a = "{long}"\nlocal function f() return "{long}" end\n'
+        'print(string.format("%p", a) == string.format("%p", f()))\n')
+    assert run(tmp_path, "s.lua").stdout == "true\n"
+    assert run(tmp_path, "s.lua").stdout == "true\n"      # from the cache
