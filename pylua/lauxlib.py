@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from .errors import ArgError
-from .number import float_to_int, fmt_float, str2number
+from .number import float_to_int, fmt_float, str2number, tonumber
 from .objects import Upvalue, Userdata, is_function
 from .table import LuaTable
 
@@ -108,15 +108,10 @@ def opt_integer(args: tuple, n: int, default: Optional[int]) -> Optional[int]:
 
 
 def check_number(args: tuple, n: int):
-    v = args[n - 1] if n <= len(args) else None
-    t = type(v)
-    if t is int or t is float:
-        return v
-    if t is str:
-        num = str2number(v)
-        if num is not None:
-            return num
-    raise type_error(n, "number", args)
+    num = tonumber(args[n - 1] if n <= len(args) else None)
+    if num is None:
+        raise type_error(n, "number", args)
+    return num
 
 
 def opt_number(args: tuple, n: int, default):

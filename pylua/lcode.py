@@ -96,9 +96,6 @@ class ExpDesc:
         self.t = o.t
         self.f = o.f
 
-    def hasjumps(self) -> bool:
-        return self.t != self.f
-
 
 def growvector_error(what: str, limit: int) -> LuaSyntaxError:
     """``luaM_growvector``'s overflow error: a run-time error raised while ``load`` (a C

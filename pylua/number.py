@@ -24,10 +24,6 @@ def wrap(i: int) -> int:
     return ((i + 0x8000000000000000) & _MASK64) - 0x8000000000000000
 
 
-def to_unsigned(i: int) -> int:
-    return i & _MASK64
-
-
 # ------------------------------------------------------------------ conversions
 
 def float_to_int(f: float) -> Optional[int]:

@@ -26,7 +26,7 @@ from .frame import (K_BOUNDARY, K_CALL, K_CLOSE, K_CMARK, K_COBASE, K_COND, K_CO
                     RUNNING, SUSPENDED, Frame, LuaThread)
 from .lauxlib import obj_type_name, tolstring, type_error as type_error_arg
 from .number import (MAXINTEGER, MININTEGER, div_float, float_to_int, idiv_float, mod_float,
-                     pow_float, shift_left, str2number, wrap)
+                     pow_float, shift_left, str2number, tonumber, wrap)
 from .objects import Builtin, LuaFunction, Special, Upvalue, Userdata, is_function
 from .proto import Proto
 from .gc import CLOSURE_BYTES, STRING_HEADER, TABLE_BYTES
@@ -981,16 +981,10 @@ def for_prep(fr: Frame, a: int) -> bool:
 
 
 def for_number(fr: Frame, v: Any, what: str) -> float:
-    t = type(v)
-    if t is float:
-        return v
-    if t is int:
-        return float(v)
-    if t is str:
-        n = str2number(v)
-        if n is not None:
-            return float(n)
-    raise for_error(fr, v, what)
+    n = tonumber(v)
+    if n is None:
+        raise for_error(fr, v, what)
+    return float(n)
 
 
 def for_error(fr: Frame, v: Any, what: str) -> LuaError:
@@ -1515,8 +1509,12 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                             fr = nf
                             break
                     v = regs[a]
-                    L.gc.allocated(len(v) + STRING_HEADER if type(v) is str else STRING_HEADER,
-                                   fr, a + 1)
+                    n = len(v) + STRING_HEADER if type(v) is str else STRING_HEADER
+                    gcc = L.gc
+                    if gcc.debt + n < gcc.threshold:
+                        gcc.debt += n
+                    else:
+                        gcc.allocated(n, fr, a + 1)
                 elif op == 51:   # NOT
                     v = regs[b]
                     regs[a] = v is None or v is False
