@@ -52,8 +52,8 @@ def version_text() -> str:
 
 
 def _vm_mode() -> str:
-    from . import vm
-    return "compiled" if vm.__file__.endswith((".so", ".pyd")) else "pure-Python"
+    from . import compiled_modules
+    return "Cython-compiled" if "pylua.vm" in compiled_modules() else "pure-Python"
 
 
 def _errmsg(e: LuaError, L: LuaState) -> str:
