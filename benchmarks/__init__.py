@@ -40,8 +40,8 @@ PROGRAMS: dict[str, tuple[int, int]] = {
     "coro_many": (2000, 100000),
 }
 
-# pylua modes: "pure" forces the pure-Python VM; "compiled" uses the Cython
-# build when one is installed (today both run the same code)
+# pylua modes: "pure" runs every module from its .py source; "compiled" runs the
+# Cython build (setup.py), which check_compiled_build makes sure is there
 MODES: dict[str, dict[str, str]] = {"pure": {"PYLUA_PURE": "1"}, "compiled": {}}
 
 
@@ -84,6 +84,17 @@ def mode_env(mode: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYLUA_PURE"}
     env.update(MODES[mode])
     return env
+
+
+def check_compiled_build() -> None:
+    """Exit with a message unless the compiled mode really runs the compiled VM."""
+    code = "import pylua; print(' '.join(pylua.compiled_modules()))"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=mode_env("compiled"))
+    if run.returncode != 0 or "pylua.vm" not in run.stdout.split():
+        raise SystemExit(f"python -m benchmarks: the compiled mode would run the pure-Python VM\n"
+                         f"{run.stderr}Build the compiled modules first (needs a C compiler):"
+                         f" pip install -e .  (or measure only --modes pure)")
 
 
 def program_commands(name: str, size: int) -> tuple[list[str], list[str]]:
@@ -207,9 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help=f"programs to run (default all): {', '.join(PROGRAMS)}")
     parser.add_argument("--size", choices=["small", "default"], default="default")
     parser.add_argument("--repeat", type=int, default=1, help="runs per program; the fastest counts")
-    parser.add_argument("--modes", default="pure",
-                        help="comma-separated pylua modes among pure,compiled (default: pure;"
-                             " the compiled column is shown as pending)")
+    parser.add_argument("--modes", default="pure,compiled",
+                        help="comma-separated pylua modes among pure,compiled (default: both;"
+                             " a mode left out is shown as pending)")
     parser.add_argument("--no-startup", action="store_true",
                         help="skip the start-up and parse+compile measurements")
     args = parser.parse_args(argv)
@@ -218,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown or any(m not in MODES for m in modes):
         parser.error(f"unknown program or mode: {', '.join(unknown + [m for m in modes if m not in MODES])}")
     pending = [m for m in MODES if m not in modes]
+    if "compiled" in modes:
+        check_compiled_build()
     index = 0 if args.size == "small" else 1
     results, failed = [], False
     for name in args.names or list(PROGRAMS):
