@@ -3,12 +3,13 @@
 One source, two speeds: the hot modules listed in setup.py are compiled by Cython
 when the package is built with a C compiler, and the very same ``.py`` files run as
 plain Python without one.  Python would always import a compiled module in
-preference to its source; the finder below decides instead, for each pylua module:
+preference to its source; the finder below decides instead, once per process and
+for all those modules together (their C types cimport one another):
 
-- ``PYLUA_PURE=1`` in the environment: the ``.py`` source, always;
-- otherwise the compiled module, but only while its source is the one it was
+- ``PYLUA_PURE=1`` in the environment: the ``.py`` sources;
+- otherwise the compiled modules, but only while every source is the one it was
   compiled from (the build's record, ``compiled.txt``: size, mtime, CRC-32).  A
-  source edited since the build runs as source, with one line on stderr.
+  source edited since the build is named on stderr and all run as source.
 
 ``compiled_modules()`` tells which modules run compiled.
 """
@@ -23,7 +24,7 @@ _PURE = os.environ.get("PYLUA_PURE", "") not in ("", "0")
 _RECORD = "compiled.txt"            # written by setup.py's build_ext
 
 _record = None                      # module name -> (size, mtime_ns, crc32) of its source
-_runs_compiled = {}                 # module name -> decision, made once per process
+_build_current = None               # do the sources still match the record?
 
 
 def compiled_modules() -> list:
@@ -48,30 +49,43 @@ class _SourceOrCompiled:
         spec = PathFinder.find_spec(fullname, path)
         if spec is None or not isinstance(spec.loader, ExtensionFileLoader):
             return spec
-        source = os.path.join(os.path.dirname(spec.origin), fullname.rpartition(".")[2] + ".py")
-        decision = _runs_compiled.get(fullname)
-        if decision is None:
-            decision = _runs_compiled[fullname] = not _PURE and _is_current(fullname, source)
-        if decision:
+        if not _PURE and fullname in _read_record() and _is_build_current():
             return spec
+        source = _source_path(fullname)
+        if not _PURE and fullname not in _read_record():    # left by some other build
+            _warn_stale(fullname)
         spec = ModuleSpec(fullname, SourceFileLoader(fullname, source), origin=source)
         spec.has_location = True
         return spec
 
 
-def _is_current(name: str, source: str) -> bool:
-    """Is `source` the file module `name` was compiled from?  Says why not on stderr."""
-    entry = _read_record().get(name)
-    if entry is not None:
-        size, mtime_ns, crc = entry
-        st = os.stat(source)
-        if st.st_size == size and (st.st_mtime_ns == mtime_ns or _crc32(source) == crc):
-            return True
-    module = name.replace(".", "/")
-    print(f"pylua: compiled {module} is out of date with {os.path.basename(source)};"
-          " running the pure-Python source (rebuild with: pip install -e .)",
-          file=sys.stderr, flush=True)
-    return False
+def _is_build_current() -> bool:
+    global _build_current
+    if _build_current is None:
+        stale = [name for name, entry in _read_record().items() if not _matches(name, entry)]
+        for name in stale:
+            _warn_stale(name)
+        _build_current = not stale
+    return _build_current
+
+
+def _matches(name: str, entry: tuple) -> bool:
+    size, mtime_ns, crc = entry
+    try:
+        st = os.stat(_source_path(name))
+    except OSError:
+        return False
+    return st.st_size == size and (st.st_mtime_ns == mtime_ns or _crc32(name) == crc)
+
+
+def _warn_stale(name: str) -> None:
+    print(f"pylua: compiled {name.replace('.', '/')} is out of date with"
+          f" {name.rpartition('.')[2]}.py; running the pure-Python source"
+          " (rebuild with: pip install -e .)", file=sys.stderr, flush=True)
+
+
+def _source_path(name: str) -> str:
+    return os.path.join(_HERE, *name.split(".")[1:]) + ".py"
 
 
 def _read_record() -> dict:
@@ -87,10 +101,10 @@ def _read_record() -> dict:
     return _record
 
 
-def _crc32(path: str) -> int:
+def _crc32(name: str) -> int:
     """A wheel's installer sets file times as it likes: then the content decides."""
     import zlib
-    with open(path, "rb") as f:
+    with open(_source_path(name), "rb") as f:
         return zlib.crc32(f.read())
 
 
