@@ -14,9 +14,9 @@
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
-from typing import List, Optional
 
 from . import __version__
 from . import chunkcache
@@ -101,7 +101,7 @@ def report_plain(L: LuaState, msg) -> None:
     L.stderr.flush()
 
 
-def create_arg_table(L: LuaState, argv: List[str], script: int) -> None:
+def create_arg_table(L: LuaState, argv: list[str], script: int) -> None:
     """The global ``arg``: script name at 0, its arguments at 1.., options below 0."""
     t = LuaTable()
     for i, a in enumerate(argv):
@@ -109,7 +109,7 @@ def create_arg_table(L: LuaState, argv: List[str], script: int) -> None:
     L.globals.set_str("arg", t)
 
 
-def collect_args(argv: List[str]) -> tuple:
+def collect_args(argv: list[str]) -> tuple:
     """lua.c ``collectargs``: (script index or None, flags)."""
     flags = {"e": False, "i": False, "v": False, "E": False, "W": False, "no-cache": False}
     i = 1
@@ -141,7 +141,7 @@ def collect_args(argv: List[str]) -> tuple:
     return None, flags
 
 
-def run_args(L: LuaState, argv: List[str], script: Optional[int]) -> bool:
+def run_args(L: LuaState, argv: list[str], script: int | None) -> bool:
     """lua.c ``runargs``: -e and -l in order."""
     end = script if script is not None else len(argv)
     i = 1
@@ -197,7 +197,7 @@ def dolibrary(L: LuaState, spec: str) -> bool:
     return True
 
 
-def handle_script(L: LuaState, argv: List[str], script: int) -> bool:
+def handle_script(L: LuaState, argv: list[str], script: int) -> bool:
     from .lib.baselib import loadfile
     fname = argv[script]
     if fname == "-" and argv[script - 1] != "--":
@@ -226,7 +226,22 @@ def handle_luainit(L: LuaState) -> bool:
     return True
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def new_state() -> LuaState:
+    """A state with the standard libraries. Start-up allocates much and frees nothing,
+    so Python's cyclic collector is off meanwhile (~2 ms), and what exists then
+    (modules, libraries) is frozen: later collections, including the one at exit, no
+    longer walk it (~2 ms more)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return LuaState()
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def main(argv: list[str] | None = None) -> int:
     argv = [PROGNAME] + list(sys.argv[1:] if argv is None else argv)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 12000))
     try:
@@ -236,7 +251,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 1
     if flags["no-cache"]:
         chunkcache.disable()
-    L = LuaState()
+    L = new_state()
     if flags["E"]:
         from .lib import loadlib
         L.registry.get_str("_LOADED").set_str("package", loadlib.open(L, ignore_env=True))
@@ -270,7 +285,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             pass
 
 
-def _run(L: LuaState, argv: List[str], script: Optional[int], flags: dict) -> int:
+def _run(L: LuaState, argv: list[str], script: int | None, flags: dict) -> int:
     if flags["v"]:
         print(version_text(), flush=True)
     if not flags["E"] and not handle_luainit(L):
@@ -299,7 +314,7 @@ def _run(L: LuaState, argv: List[str], script: Optional[int], flags: dict) -> in
     return 0
 
 
-def _listing_requested(argv: List[str]) -> bool:
+def _listing_requested(argv: list[str]) -> bool:
     """True when -l named a Lua file to list (then stdin is not run as a script)."""
     for i, a in enumerate(argv[1:], 1):
         target = argv[i + 1] if a in ("-l", "-ll") and i + 1 < len(argv) else a[2:]

@@ -6,7 +6,6 @@ register holds at a given pc, which turns "attempt to call a nil value" into
 """
 from __future__ import annotations
 
-from typing import Optional, Tuple
 
 from . import opcodes as O
 from .proto import Proto
@@ -19,10 +18,10 @@ TM_NAMES = ["__index", "__newindex", "__gc", "__mode", "__len", "__eq", "__add",
             "__shl", "__shr", "__unm", "__bnot", "__lt", "__le", "__concat", "__call",
             "__close"]
 
-NameInfo = Tuple[Optional[str], Optional[str]]   # (kind, name)
+NameInfo = tuple[str | None, str | None]   # (kind, name)
 
 
-def getlocalname(p: Proto, local_number: int, pc: int) -> Optional[str]:
+def getlocalname(p: Proto, local_number: int, pc: int) -> str | None:
     """``luaF_getlocalname``: name of the n-th (1-based) active local at ``pc``."""
     for lv in p.locvars:
         if lv.startpc > pc:
@@ -173,7 +172,7 @@ def funcnamefromcode(p: Proto, pc: int) -> NameInfo:
     return "metamethod", TM_NAMES[tm][2:]
 
 
-def formatvarinfo(kind: Optional[str], name: Optional[str]) -> str:
+def formatvarinfo(kind: str | None, name: str | None) -> str:
     return f" ({kind} '{name}')" if kind else ""
 
 

@@ -7,7 +7,9 @@ here, only while some hook is set.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:      # annotations only: typing costs ~3 ms at start-up
+    from typing import Any, Optional
 
 from .debuginfo import line_at
 from .frame import K_CMARK, Frame, LuaThread

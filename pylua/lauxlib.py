@@ -7,7 +7,9 @@ by whoever knows the call site.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:      # annotations only: typing costs ~3 ms at start-up
+    from typing import Any, Optional
 
 from .errors import ArgError
 from .number import float_to_int, fmt_float, str2number, tonumber

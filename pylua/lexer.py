@@ -19,6 +19,7 @@ import re
 from typing import Iterator, List
 
 from .errors import LuaSyntaxError, chunkid
+from .lib.utf8lib import utf8esc
 from .number import str2number
 
 class Token:
@@ -133,22 +134,6 @@ def count_lines(text: str) -> int:
     if "\r" not in text:
         return text.count("\n")
     return len(_NEWLINE.findall(text))
-
-
-def utf8esc(x: int) -> str:
-    """``luaO_utf8esc``: Lua's extended UTF-8 encoding of x (up to 2^31), as bytes."""
-    if x < 0x80:
-        return chr(x)
-    out = []
-    mfb = 0x3F
-    while True:
-        out.append(0x80 | (x & 0x3F))
-        x >>= 6
-        mfb >>= 1
-        if x <= mfb:
-            break
-    out.append(((~mfb << 1) | x) & 0xFF)
-    return "".join(map(chr, reversed(out)))
 
 
 def token_text(tok: Token, source: str) -> str:

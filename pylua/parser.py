@@ -11,17 +11,13 @@ near it, so nothing downstream sees an AST deeper than Lua allows.
 """
 from __future__ import annotations
 
+import marshal
 import os
-from importlib import resources
-from pathlib import Path
 from itertools import chain
 from operator import itemgetter
-from typing import List, Optional
-
-import lark
-from lark.lexer import Lexer as LarkLexer
 
 from . import ast
+from .chunkcache import cache_dir, store
 from .errors import LuaSyntaxError, chunkid
 from .lexer import Lexer, Token
 from . import syntaxcheck
@@ -75,7 +71,7 @@ class Builder:
     ``varargs`` holds the source offsets of ``...`` not yet claimed by a function."""
 
     def __init__(self) -> None:
-        self.varargs: List[int] = []
+        self.varargs: list[int] = []
 
     # ------------------------------------------------------------ blocks
     def chunk(self, c):
@@ -312,72 +308,110 @@ def _own(children: list) -> list:
     return children
 
 
-class _TokenStream(LarkLexer):
-    """Lark wants a lexer class to build a parser; ours feeds tokens to ``LALR.run``."""
-
-    def __init__(self, lexer_conf) -> None:
-        pass
-
-    def lex(self, data):
-        raise NotImplementedError
+# Bump when the layout of the cached tables (``_build_tables``) changes.
+TABLE_FORMAT = 1
 
 
 def _grammar_text() -> str:
-    try:
-        return resources.files("pylua.grammar").joinpath("lua.lark").read_text()
-    except (ModuleNotFoundError, FileNotFoundError):
-        return (Path(__file__).parent.parent / "grammar" / "lua.lark").read_text()
+    here = os.path.dirname(os.path.abspath(__file__))
+    for folder in (os.path.join(here, "grammar"),                 # installed package
+                   os.path.join(os.path.dirname(here), "grammar")):  # source tree
+        try:
+            with open(os.path.join(folder, "lua.lark"), encoding="utf-8") as fh:
+                return fh.read()
+        except FileNotFoundError:
+            pass
+    raise FileNotFoundError("lua.lark: pylua's grammar is missing")
 
 
-def _cache_file():
-    """Where Lark keeps its analysis of the grammar between runs (building it takes
-    ~50 ms, loading it ~5 ms); Lark checks the grammar's hash in the file. False (no
-    cache) if the user's cache folder is not writable."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "pylua")
+def _build_tables(grammar: str) -> dict:
+    """Lark's LALR(1) analysis of the grammar (~50 ms, plus ~30 ms to import Lark),
+    reduced to plain data: ``states[state][symbol]`` is ``(True, next state)`` to
+    shift (or go to, after a reduction) or ``(False, rule number)`` to reduce, and
+    ``rules[n]`` is ``(length, nonterminal, reduction name, only child?, positions of
+    the children to splice)``, which ``LALR.reduction`` turns into a callback."""
+    import lark
+    from lark.lexer import Lexer as LarkLexer
+
+    class TokenStream(LarkLexer):
+        """Lark wants a lexer class to build a parser; ours feeds ``LALR.run``."""
+        def __init__(self, lexer_conf) -> None:
+            pass
+
+        def lex(self, data):
+            raise NotImplementedError
+
+    frontend = lark.Lark(grammar, parser="lalr", lexer=TokenStream, start="chunk")
+    table = frontend.parser.parser.parser.parse_table
+    rules: list = []
+    numbers: dict = {}
+
+    def rule_number(rule) -> int:
+        if rule not in numbers:
+            numbers[rule] = len(rules)
+            rules.append((len(rule.expansion), str(rule.origin.name),
+                          str(rule.alias or rule.origin.name),
+                          bool(rule.options.expand1 and not rule.alias
+                               and len(rule.expansion) == 1),
+                          tuple(i for i, sym in enumerate(rule.expansion)
+                                if not sym.is_term and sym.name.startswith("_"))))
+        return numbers[rule]
+
+    states = {state: {str(sym): (True, arg) if action.name == "Shift" else
+                      (False, rule_number(arg))
+                      for sym, (action, arg) in row.items()}
+              for state, row in table.states.items()}
+    return {"start": table.start_states["chunk"], "end": table.end_states["chunk"],
+            "rules": rules, "states": states}
+
+
+def _load_tables() -> dict:
+    """The tables, from the user's cache when it holds those of this very grammar
+    (so that parsing does not import Lark), else built and stored there."""
+    grammar = _grammar_text()
+    path = os.path.join(cache_dir(), f"lua-grammar-tables-{TABLE_FORMAT}.marshal")
     try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError:
-        return False
-    return os.path.join(folder, f"lua-grammar-lark-{lark.__version__}.cache")
+        with open(path, "rb") as fh:
+            stored_grammar, tables = marshal.load(fh)
+        if stored_grammar == grammar:
+            return tables
+    except Exception:       # absent, unreadable or damaged: build them
+        pass
+    tables = _build_tables(grammar)
+    store(path, marshal.dumps((grammar, tables)))
+    return tables
 
 
 class LALR:
-    """Lark's LALR(1) tables for ``grammar/lua.lark``, driven by a loop of our own
-    that calls ``Builder`` directly: Lark's generic ``feed_token`` and tree-builder
+    """LALR(1) tables for ``grammar/lua.lark`` made by Lark, driven by a loop of our
+    own that calls ``Builder`` directly: Lark's generic ``feed_token`` and tree-builder
     wrappers hash Lark ``Token``/``Rule`` objects and copy children lists in Python
     code on every step, which made them the bulk of the parse time."""
 
-    def __init__(self) -> None:
+    def __init__(self, tables: dict) -> None:
         self.builder = Builder()
-        frontend = lark.Lark(_grammar_text(), parser="lalr", lexer=_TokenStream,
-                             start="chunk", cache=_cache_file())
-        table = frontend.parser.parser.parser.parse_table
-        self.start = table.start_states["chunk"]
-        self.end = table.end_states["chunk"]
+        self.start = tables["start"]
+        self.end = tables["end"]
         # actions[state][symbol]: (True, next state) to shift (or go to, after a
         # reduction), (False, (rule length, rule's nonterminal, callback)) to reduce
-        self.actions = {}
-        for state, row in table.states.items():
-            self.actions[state] = {
-                str(sym): (True, arg) if action.name == "Shift" else
-                (False, (len(arg.expansion), str(arg.origin.name), self.callback(arg)))
-                for sym, (action, arg) in row.items()}
+        reduce = [(False, (size, origin, self.reduction(name, only_child, spliced)))
+                  for size, origin, name, only_child, spliced in tables["rules"]]
+        self.actions = {state: {sym: (True, arg) if shift else reduce[arg]
+                                for sym, (shift, arg) in row.items()}
+                        for state, row in tables["states"].items()}
 
-    def callback(self, rule):
-        """What reducing by ``rule`` makes of its children: a ``Builder`` method named
+    def reduction(self, name: str, only_child: bool, spliced: tuple):
+        """What reducing by a rule makes of its children: a ``Builder`` method named
         after the rule (or its alias), the only child for a ``?rule`` of one symbol, or
         the children themselves for the helper rules Lark makes for ``x*`` (their
-        names start with ``_``), which the parent rule splices into its own."""
-        name = str(rule.alias or rule.origin.name)
+        names start with ``_``), which the parent rule splices into its own (children
+        at positions ``spliced`` are such helpers)."""
         if name.startswith("_"):
             method = _own     # children lists are fresh slices of the value stack
-        elif rule.options.expand1 and not rule.alias and len(rule.expansion) == 1:
+        elif only_child:
             return itemgetter(0)
         else:
             method = getattr(self.builder, name)
-        spliced = [i for i, sym in enumerate(rule.expansion)
-                   if not sym.is_term and sym.name.startswith("_")]
         if not spliced:
             return method
         first = spliced[0]   # helpers come first (left recursion) or alone in a group
@@ -429,13 +463,13 @@ class LALR:
 
 
 _END = Token("$END", "", 0, 0)
-_lalr: Optional[LALR] = None
+_lalr: LALR | None = None
 
 
 def _tables() -> LALR:
     global _lalr
     if _lalr is None:
-        _lalr = LALR()
+        _lalr = LALR(_load_tables())
     return _lalr
 
 

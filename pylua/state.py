@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import sys
-from typing import Any, BinaryIO, Optional
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:      # annotations only: typing costs ~3 ms at start-up
+    from typing import Any, BinaryIO, Optional
 
 from . import vm
 from .debuginfo import funcnamefromcode

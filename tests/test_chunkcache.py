@@ -39,12 +39,24 @@ def test_second_run_uses_the_cache_without_lark(tmp_path):
     assert not lark_imported(second.stderr)
 
 
-def test_changed_file_gets_a_new_entry(tmp_path):
+def test_changed_file_replaces_its_entry(tmp_path):
     script = tmp_path / "s.lua"
     script.write_text("print(1)\n")
     assert run(tmp_path, "s.lua").stdout == "1\n"
+    old_entry, = entries(tmp_path)
     script.write_text("print(2)\n")
     assert run(tmp_path, "s.lua").stdout == "2\n"
+    assert entries(tmp_path) == [old_entry] and b"print(2)" in old_entry.read_bytes()
+    assert run(tmp_path, "s.lua").stdout == "2\n"
+
+
+def test_same_text_under_another_name_is_another_entry(tmp_path):
+    # the chunk name is in the compiled code (messages, debug.getinfo)
+    (tmp_path / "a.lua").write_text("error('x')\n")
+    (tmp_path / "b.lua").write_text("error('x')\n")
+    assert "a.lua:1: x" in run(tmp_path, "a.lua").stderr
+    assert "b.lua:1: x" in run(tmp_path, "b.lua").stderr
+    assert "b.lua:1: x" in run(tmp_path, "b.lua").stderr
     assert len(entries(tmp_path)) == 2
 
 

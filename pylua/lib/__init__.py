@@ -1,22 +1,21 @@
 """The standard libraries, one module per Lua library (linit.c)."""
 from __future__ import annotations
 
-import importlib
-
 from ..table import LuaTable
+from . import baselib, corolib, dblib, iolib, loadlib, mathlib, oslib, strlib, tablib, utf8lib
 from .strdump import add_dump
 
 # (global name, module) in luaL_openlibs order; "_G" is the base library.
-_LIBS = [("_G", "baselib"), ("package", "loadlib"), ("coroutine", "corolib"),
-         ("table", "tablib"), ("io", "iolib"), ("os", "oslib"), ("string", "strlib"),
-         ("math", "mathlib"), ("utf8", "utf8lib"), ("debug", "dblib")]
+_LIBS = [("_G", baselib), ("package", loadlib), ("coroutine", corolib), ("table", tablib),
+         ("io", iolib), ("os", oslib), ("string", strlib), ("math", mathlib),
+         ("utf8", utf8lib), ("debug", dblib)]
 
 
 def openlibs(L) -> None:
     loaded = LuaTable()
     L.registry.set_str("_LOADED", loaded)
-    for name, modname in _LIBS:
-        lib = importlib.import_module(f".{modname}", __name__).open(L)
+    for name, module in _LIBS:
+        lib = module.open(L)
         loaded.set_str(name, lib)
         if name != "_G":
             L.globals.set_str(name, lib)

@@ -1,7 +1,9 @@
 """The debug library (ldblib.c over ldebug.c's ``lua_getinfo``/``lua_getlocal``)."""
 from __future__ import annotations
 
-from typing import Any, Optional
+TYPE_CHECKING = False
+if TYPE_CHECKING:      # annotations only: typing costs ~3 ms at start-up
+    from typing import Any, Optional
 
 from .. import vm
 from ..debuginfo import getlocalname

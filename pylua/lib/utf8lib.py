@@ -3,11 +3,8 @@ characters are bytes 0-255, decoded here by hand (Python's codec refuses the 5- 
 6-byte forms and surrogates that Lua's lax mode accepts)."""
 from __future__ import annotations
 
-from typing import Optional
-
 from ..errors import ArgError
 from ..lauxlib import arg, check_integer, check_string, opt_integer, to_boolean
-from ..lexer import utf8esc as encode   # luaO_utf8esc, shared with \u{...} escapes
 from ..number import tointeger
 from ..objects import Builtin
 from ..table import LuaTable
@@ -38,7 +35,24 @@ def posrelat(pos: int, length: int) -> int:
     return length + pos + 1
 
 
-def decode(s: str, i: int, strict: bool) -> Optional[tuple]:
+def utf8esc(x: int) -> str:
+    """``luaO_utf8esc``: Lua's extended UTF-8 encoding of x (up to 2^31), as bytes.
+    The lexer's ``\\u{...}`` escapes use it too."""
+    if x < 0x80:
+        return chr(x)
+    out = []
+    mfb = 0x3F
+    while True:
+        out.append(0x80 | (x & 0x3F))
+        x >>= 6
+        mfb >>= 1
+        if x <= mfb:
+            break
+    out.append(((~mfb << 1) | x) & 0xFF)
+    return "".join(map(chr, reversed(out)))
+
+
+def decode(s: str, i: int, strict: bool) -> tuple | None:
     """``utf8_decode`` at byte ``i``: (code point, index after it), or None."""
     n = len(s)
     c = ord(s[i]) if i < n else 0
@@ -118,7 +132,7 @@ def _char_arg(args: tuple, n: int) -> str:
     code = check_integer(args, n) & _MASK64
     if code > MAXUTF:
         raise ArgError(n, "value out of range")
-    return encode(code)
+    return utf8esc(code)
 
 
 def utf8_char(L, *args):
