@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what the tests need when it
-# is missing (idempotent), then runs pytest on every core.  Arguments go to pytest.
+# is missing (idempotent), builds the Cython-compiled modules in place, then runs
+# pytest on every core twice: compiled, and pure Python (PYLUA_PURE=1).
+# Arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,14 +18,26 @@ if ! command -v lua5.4 >/dev/null 2>&1 || [ -n "$MISSING_LUA" ]; then
   # shellcheck disable=SC2086  # one package name per word
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y lua5.4 $MISSING_LUA
 fi
+# builds the compiled modules too (setup.py; about a minute on 2 cores the first time)
 "$PYTHON" -m pip install --quiet --disable-pip-version-check -e ".[test]"
 # Bytecode for our own modules: with PYTHONDONTWRITEBYTECODE set (as on CI) every
 # pylua process the tests start would otherwise recompile them (~0.3 s each).
 "$PYTHON" -m compileall -q pylua
 
 status=0
-"$PYTHON" -m pytest -n auto "$@" || status=$?
-if [ "$status" -eq 5 ]; then
-  echo "tests/run.sh: pytest collected no tests" >&2
-fi
+for mode in compiled pure; do
+  echo "tests/run.sh: $mode modules" >&2
+  start=$SECONDS
+  mode_status=0
+  if [ "$mode" = pure ]; then
+    PYLUA_PURE=1 "$PYTHON" -m pytest -n auto "$@" || mode_status=$?
+  else
+    env -u PYLUA_PURE "$PYTHON" -m pytest -n auto "$@" || mode_status=$?
+  fi
+  echo "tests/run.sh: $mode modules: exit status $mode_status in $((SECONDS - start)) s" >&2
+  if [ "$mode_status" -eq 5 ]; then
+    echo "tests/run.sh: pytest collected no tests" >&2
+  fi
+  [ "$mode_status" -eq 0 ] || status=$mode_status
+done
 exit "$status"
