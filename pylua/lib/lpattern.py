@@ -30,6 +30,7 @@ from ..lauxlib import arg, check_string, opt_integer, to_boolean, type_error, ty
 from ..number import tostr
 from ..objects import Builtin, LuaFunction, Upvalue, Userdata
 from ..table import LuaTable
+from .strlib import posrelat_start
 
 MAXCAPTURES = 32
 MAXCCALLS = 200
@@ -628,15 +629,6 @@ def _next_start(cp: Pattern, src: str, pos: int) -> int:
 
 
 # ------------------------------------------------------------ library functions
-
-def posrelat_start(pos: int, ln: int) -> int:
-    """``posrelatI``: a start position, negatives from the end, clipped to [1, inf)."""
-    if pos > 0:
-        return pos
-    if pos == 0 or pos < -ln:
-        return 1
-    return ln + pos + 1
-
 
 def _find_aux(L: Any, args: tuple, find: bool) -> tuple:
     s = check_string(args, 1)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:      # annotations only: typing costs ~3 ms at start-up
 from ..errors import ArgError
 from ..lauxlib import check_integer, check_number, check_string, opt_integer
 from ..number import wrap
-from .lpattern import posrelat_start
+from .strlib import posrelat_start
 
 MAXINTSIZE = 16
 SZINT = 8
