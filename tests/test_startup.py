@@ -20,9 +20,10 @@ sys.exit(status)
 """
 COMPILER = {"pylua.parser", "pylua.lexer", "pylua.syntaxcheck", "pylua.compiler",
             "pylua.lcode", "pylua.ast"}
-ONLY_ON_DEMAND = {"lark", "hashlib", "_hashlib", "subprocess", "tempfile", "random",
-                  "importlib.resources", "pathlib", "pylua.lib.lpattern", "pylua.lib.strformat",
-                  "pylua.lib.strpack"}
+# the issue names httpx, mcp and hypothesis: whatever comes to use them imports them late
+ONLY_ON_DEMAND = {"lark", "httpx", "mcp", "hypothesis", "hashlib", "_hashlib", "subprocess",
+                  "tempfile", "random", "importlib.resources", "pathlib",
+                  "pylua.lib.lpattern", "pylua.lib.strformat", "pylua.lib.strpack"}
 
 
 def imports(tmp_path: Path, *args: str) -> set:
