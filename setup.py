@@ -30,7 +30,7 @@ from setuptools.errors import CCompilerError, CompileError, ExecError, PlatformE
 COMPILED_MODULES = [
     "pylua/vm.py", "pylua/frame.py", "pylua/table.py", "pylua/objects.py",
     "pylua/proto.py", "pylua/number.py", "pylua/state.py", "pylua/gc.py",
-    "pylua/lib/lpattern.py", "pylua/lib/strformat.py", "pylua/lib/strlib.py",
+    "pylua/lauxlib.py", "pylua/lib/baselib.py", "pylua/lib/mathlib.py", "pylua/lib/lpattern.py", "pylua/lib/strformat.py", "pylua/lib/strlib.py",
     "pylua/lib/tablib.py",
 ]
 RECORD = "compiled.txt"  # in the pylua package, beside the compiled modules

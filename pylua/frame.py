@@ -42,24 +42,30 @@ class Frame:
                  "ret_a", "nresults", "kind", "aux", "open_upvals", "tbc", "handler",
                  "tailcall", "base")
 
-    def __init__(self, func: Any, kind: int, ret_a: int = 0, nresults: int = -1) -> None:
-        self.func = func
-        self.proto = None
-        self.code = None
-        self.regs: list = []
-        self.upvals = None
-        self.varargs: tuple = ()
-        self.pc = 0
-        self.top = 0
-        self.ret_a = ret_a
-        self.nresults = nresults
-        self.kind = kind
-        self.aux: Any = None          # continuation data (K_COND: k flag; K_CONCAT: count)
-        self.open_upvals: Optional[dict] = None
-        self.tbc: Optional[list] = None
-        self.handler: Any = None      # xpcall message handler, or the traceback marker
-        self.tailcall = False
-        self.base = 0                 # position of the registers on C Lua's stack
+
+def new_frame(func: Any, kind: int, ret_a: int = 0, nresults: int = -1) -> Frame:
+    """A frame for ``func`` whose results go where ``kind`` says (the VM fills in the
+    rest for a Lua function). A plain function rather than ``Frame.__init__`` so the
+    compiled VM allocates frames without a Python-level call."""
+    fr = Frame.__new__(Frame)
+    fr.func = func
+    fr.proto = None
+    fr.code = None
+    fr.regs = []
+    fr.upvals = None
+    fr.varargs = ()
+    fr.pc = 0
+    fr.top = 0
+    fr.ret_a = ret_a
+    fr.nresults = nresults
+    fr.kind = kind
+    fr.aux = None           # continuation data (K_COND: k flag; K_CONCAT: count)
+    fr.open_upvals = None
+    fr.tbc = None
+    fr.handler = None       # xpcall message handler, or the traceback marker
+    fr.tailcall = False
+    fr.base = 0             # position of the registers on C Lua's stack
+    return fr
 
 
 class LuaThread:
@@ -68,7 +74,7 @@ class LuaThread:
     __slots__ = ("L", "frames", "status", "resumer", "func", "nny", "nccalls", "cbase", "error", "hook", "hookmask", "basehookcount", "hookcount", "oldpc",
                  "allowhook", "transfer",
                  "in_stack_error",
-                 "wait", "wait_layers", "resumed_by_wrap", "__weakref__")
+                 "wait", "wait_layers", "resumed_by_wrap", "results", "__weakref__")
 
     def __init__(self, L: Any, func: Any) -> None:
         self.L = L
@@ -95,6 +101,7 @@ class LuaThread:
         self.wait: Optional[Frame] = None
         self.wait_layers = 0
         self.resumed_by_wrap = False                # errors propagate instead of returning
+        self.results: Optional[list] = None         # what a K_BOUNDARY frame returned
 
     def __repr__(self) -> str:
         return f"<LuaThread {id(self):#x} {self.status}>"

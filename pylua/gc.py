@@ -64,12 +64,15 @@ class Collector:
         since the new object is not reachable from Lua yet. When the VM allocates for
         frame ``fr``, only its registers below ``live`` count as roots (lvm.c's
         ``checkGC(L, ra + 1)``: the slots above are dead temporaries)."""
-        if self.debt + n >= self.threshold and self.running and (self.has_weak or self.finobj):
-            self.live_frame, self.live_limit = fr, live
-            try:
-                self.full_cycle()
-            finally:
-                self.live_frame = None
+        if self.debt + n >= self.threshold:
+            if self.running and (self.has_weak or self.finobj):
+                self.live_frame, self.live_limit = fr, live
+                try:
+                    self.full_cycle()
+                finally:
+                    self.live_frame = None
+            else:       # nothing to collect yet: look again after MIN_DEBT more bytes
+                self.threshold = self.debt + n + MIN_DEBT
         self.debt += n
 
     # ------------------------------------------------------------ a cycle
@@ -251,7 +254,8 @@ def _live_registers(fr) -> int:
     only those up to the call's arguments (C Lua clears the stack above its top)."""
     if fr.code is None or fr.pc == 0:
         return len(fr.regs)
-    op, a, b, _, _ = fr.code[fr.pc - 1]
+    ins = fr.code[fr.pc - 1]
+    op, a, b = ins.op, ins.a, ins.b
     if op == OP_CALL or op == OP_TAILCALL:
         return a + b if b else fr.top
     return len(fr.regs)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:      # annotations only: typing costs ~3 ms at start-up
     from typing import Any, Optional
 
 from .debuginfo import line_at
-from .frame import K_CMARK, Frame, LuaThread
+from .frame import K_CMARK, Frame, LuaThread, new_frame
 
 MASK_CALL, MASK_RET, MASK_LINE, MASK_COUNT = 1, 2, 4, 8
 HOOK_MARK = "hook"   # aux of the frame of a running hook: debug.getinfo names it "hook"
@@ -112,7 +112,7 @@ def c_event(L, th: LuaThread, f: Any, event: str, args: tuple = (), res: tuple =
     its arguments, then its results, are that frame's C temporaries."""
     if event == "call" and not th.hookmask & MASK_CALL:
         return
-    marker = Frame(f, K_CMARK)
+    marker = new_frame(f, K_CMARK)
     marker.regs = list(args) + list(res)
     th.frames.append(marker)
     try:

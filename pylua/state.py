@@ -12,7 +12,7 @@ if TYPE_CHECKING:      # annotations only: typing costs ~3 ms at start-up
 from . import vm
 from .debuginfo import funcnamefromcode
 from .errors import ArgError, LuaError, LuaSyntaxError, chunkid
-from .frame import K_BOUNDARY, K_CMARK, K_PCALL, RUNNING, SUSPENDED, DEAD, NORMAL, Frame, LuaThread
+from .frame import K_BOUNDARY, K_CMARK, K_PCALL, RUNNING, SUSPENDED, DEAD, NORMAL, Frame, LuaThread, new_frame
 from .lauxlib import obj_type_name, tolstring, type_name
 from . import chunkcache
 from .gc import Collector
@@ -62,7 +62,7 @@ class LuaState:
     # ------------------------------------------------------------ calling
     def call(self, f: Any, *args: Any) -> list:
         """Call any Lua value from host code and return its results (lua_call)."""
-        return self._call(f, args, Frame(None, K_CMARK))
+        return self._call(f, args, new_frame(None, K_CMARK))
 
     def call_direct(self, f: Any, args: tuple) -> list:
         """Call ``f`` right on top of the running frame, as the VM itself calls
@@ -79,12 +79,13 @@ class LuaState:
             for _ in range(vm.MAXTAGLOOP):
                 tf = type(f)
                 if tf is LuaFunction:
-                    vm.push_lua(self, th, f, args, K_BOUNDARY, 0, -1)
+                    vm.push_lua(self, th, f, list(args), K_BOUNDARY, 0, -1)
                     return vm.execute(self, th)
                 if tf is Builtin or tf is Special:
                     vm.enter_ccall(th)
                     try:
-                        return list(f.fn(self, *args))
+                        fn = f.fn   # a reference of our own: f.fn may change meanwhile
+                        return list(fn(self, *args))
                     except ArgError as e:
                         raise vm.arg_error(self, marker, f, e) from None
                     finally:
@@ -104,7 +105,7 @@ class LuaState:
         With ``traceback``, the error's ``traceback`` is filled in at the error point."""
         if traceback:
             self.tracebacks_wanted += 1
-        marker = Frame(None, K_CMARK)
+        marker = new_frame(None, K_CMARK)
         marker.aux = vm.PROTECTED
         try:
             return True, self._call(f, args, marker)
@@ -131,7 +132,7 @@ class LuaState:
         if type(f) is LuaFunction:
             th.nny += 1
             try:
-                fr = vm.push_lua(self, th, f, args, K_BOUNDARY, 0, -1)
+                fr = vm.push_lua(self, th, f, list(args), K_BOUNDARY, 0, -1)
                 fr.aux = mark
                 vm.execute(self, th)
             finally:
@@ -143,7 +144,7 @@ class LuaState:
         """Run an xpcall message handler on error ``e`` at the error point. As in
         ``luaG_errormsg``, an error inside the handler is handled by it again, until
         the C stack limit turns it into "error in error handling"."""
-        marker = Frame(e.cfunc, K_CMARK) if e.cfunc is not None else None
+        marker = new_frame(e.cfunc, K_CMARK) if e.cfunc is not None else None
         th = self.current
         th.nccalls += 1         # luaG_errormsg runs the handler on the C stack
         try:
@@ -344,7 +345,7 @@ class LuaState:
         entries = []
         levels = self.stack_levels(th)
         if cfunc is not None:           # the host function that raised the error
-            levels.insert(0, Frame(cfunc, K_CMARK))
+            levels.insert(0, new_frame(cfunc, K_CMARK))
         for i, fr in enumerate(levels):
             entries.append("\n\t" + self._frame_desc(fr, levels[i + 1] if i + 1 < len(levels) else None))
             if fr.tailcall:
@@ -362,13 +363,13 @@ class LuaState:
         frame, plus a C level for the pcall/xpcall below each protected call."""
         levels = []
         if th is not self.current and th.status == SUSPENDED and th.frames:
-            levels.append(Frame(th.wait.func, K_CMARK))     # the yield it is suspended in
+            levels.append(new_frame(th.wait.func, K_CMARK))     # the yield it is suspended in
         elif th.status == DEAD and th.error and th.error[1] is not None:
-            levels.append(Frame(th.error[1], K_CMARK))      # what raised its error
+            levels.append(new_frame(th.error[1], K_CMARK))      # what raised its error
         for fr in reversed(th.frames):
             levels.append(fr)
             if fr.kind == K_PCALL:
-                levels.extend(Frame(layer, K_CMARK) for layer in reversed(fr.aux))
+                levels.extend(new_frame(layer, K_CMARK) for layer in reversed(fr.aux))
         return levels
 
     def _frame_desc(self, fr: Frame, caller: Optional[Frame]) -> str:
@@ -455,7 +456,8 @@ def _called_function(caller: Optional[Frame]) -> Any:
     of TFORCALL) it is still in register A, where the results will go."""
     if caller is None or caller.proto is None or caller.pc == 0:
         return None
-    op, a = caller.code[caller.pc - 1][:2]
+    ins = caller.code[caller.pc - 1]
+    op, a = ins.op, ins.a
     if op in (OP_CALL, OP_TAILCALL, OP_TFORCALL):
         return caller.regs[a]
     return None

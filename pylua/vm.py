@@ -7,7 +7,7 @@ resume and yield switch the running thread inside the same loop. ``execute`` lea
 only when a frame pushed by host code returns (``K_BOUNDARY``) or a coroutine that
 host code resumed yields or ends.
 
-Instructions are decoded once per prototype into tuples ``(op, a, b, c, k)`` with
+Instructions are decoded once per prototype into ``Instr`` objects with
 constants, signed operands and jump targets already resolved (``decode``); the
 ``if`` chain in ``execute`` tests the most frequent opcodes first.
 """
@@ -18,12 +18,14 @@ from typing import Any, Optional
 
 from . import hooks
 from . import opcodes as O
+from .opcodes import (OP_ADD, OP_BAND, OP_BNOT, OP_BOR, OP_BXOR, OP_DIV, OP_IDIV, OP_MOD, OP_MUL,
+                      OP_POW, OP_SHL, OP_SHR, OP_SUB, OP_UNM)
 from .debuginfo import TM_NAMES, formatvarinfo, funcnamefromcode, getobjname, line_at, upvalname
 from .errors import ArgError, ErrorInErrorHandling, LuaError, chunkid
 from .frame import (K_BOUNDARY, K_CALL, K_CLOSE, K_CMARK, K_COBASE, K_COND, K_CONCAT, K_DISCARD,
                     K_ERRCLOSE, K_MM,
                     K_PCALL, MAX_C_CALLS, MAX_C_CALLS_ERR, MAX_STACK_SLOTS, ERROR_STACK_EXTRA, DEAD, NORMAL,
-                    RUNNING, SUSPENDED, Frame, LuaThread)
+                    RUNNING, SUSPENDED, Frame, LuaThread, new_frame)
 from .lauxlib import obj_type_name, tolstring, type_error as type_error_arg
 from .number import (MAXINTEGER, MININTEGER, div_float, float_to_int, idiv_float, mod_float,
                      pow_float, shift_left, str2number, tonumber, wrap)
@@ -46,7 +48,7 @@ _IMM_CMP_OPS = {O.OP_EQI, O.OP_LTI, O.OP_LEI, O.OP_GTI, O.OP_GEI}
 
 
 def decode(p: Proto) -> list:
-    """The prototype's code as ``(op, a, b, c, k)`` tuples with operands resolved."""
+    """The prototype's code as a list of ``Instr``, operands resolved."""
     code, K = p.code, p.k
     out = []
     for pc, i in enumerate(code):
@@ -55,39 +57,47 @@ def decode(p: Proto) -> list:
         k = (i >> O.POS_k) & 1
         b = (i >> O.POS_B) & 0xFF
         c = (i >> O.POS_C) & 0xFF
+        kb = kc = None
         if op == O.OP_LOADI:
-            b = O.getarg_sBx(i)
+            kb = O.getarg_sBx(i)
         elif op == O.OP_LOADF:
-            b = float(O.getarg_sBx(i))
+            kb = float(O.getarg_sBx(i))
         elif op == O.OP_LOADK:
-            b = K[O.getarg_Bx(i)]
+            kb = K[O.getarg_Bx(i)]
         elif op == O.OP_LOADKX:
-            b = K[O.getarg_Ax(code[pc + 1])]
+            kb = K[O.getarg_Ax(code[pc + 1])]
         elif op == O.OP_GETTABUP or op == O.OP_GETFIELD:
-            c = K[c]
+            kc = K[c]
+        elif op == O.OP_GETI:
+            kc = c
         elif op == O.OP_SETTABUP or op == O.OP_SETFIELD:
-            b = K[b]
+            kb = K[b]
             if k:
-                c = K[c]
-        elif op in (O.OP_SETTABLE, O.OP_SETI, O.OP_SELF):
+                kc = K[c]
+        elif op == O.OP_SETI:
+            kb = b
             if k:
-                c = K[c]
+                kc = K[c]
+        elif op in (O.OP_SETTABLE, O.OP_SELF):
+            if k:
+                kc = K[c]
         elif op in (O.OP_ADDI, O.OP_SHRI, O.OP_SHLI):
             c -= O.OFFSET_sC
+            kc = c
         elif op in _K_C_OPS:
-            c = K[c]
+            kc = K[c]
         elif op == O.OP_MMBINI:
             b -= O.OFFSET_sC
+            kb = b
         elif op == O.OP_MMBINK:
-            b = K[b]
+            kb = K[b]
         elif op == O.OP_JMP:
             b = pc + 1 + O.getarg_sJ(i)
         elif op == O.OP_EQK:
-            b = K[b]
+            kb = K[b]
         elif op in _IMM_CMP_OPS:
             b -= O.OFFSET_sC
-            if c:
-                b = float(b)
+            kb = float(b) if c else b
         elif op == O.OP_FORLOOP or op == O.OP_TFORLOOP:
             b = pc + 1 - O.getarg_Bx(i)
         elif op == O.OP_FORPREP:
@@ -95,12 +105,30 @@ def decode(p: Proto) -> list:
         elif op == O.OP_TFORPREP:
             b = pc + 1 + O.getarg_Bx(i)
         elif op == O.OP_CLOSURE:
-            b = p.p[O.getarg_Bx(i)]
+            kb = p.p[O.getarg_Bx(i)]
         elif op == O.OP_SETLIST and k:
             c += O.getarg_Ax(code[pc + 1]) * (O.MAXARG_C + 1)
-        out.append((op, a, b, c, k))
+        out.append(Instr(op, a, b, c, k, kb, kc))
     p.decoded = out
     return out
+
+
+class Instr:
+    """One decoded instruction. ``a b c k`` are ints (register numbers, immediates
+    with their sign, or a jump target in ``b``); ``kb``/``kc`` the Lua values the B
+    and C operands stand for (constants, immediates as Lua numbers, the prototype of
+    CLOSURE). The compiled VM reads the ints as C fields, with no conversion."""
+
+    __slots__ = ("op", "a", "b", "c", "k", "kb", "kc")
+
+    def __init__(self, op: int, a: int, b: int, c: int, k: int, kb: Any, kc: Any) -> None:
+        self.op = op
+        self.a = a
+        self.b = b
+        self.c = c
+        self.k = k
+        self.kb = kb
+        self.kc = kc
 
 
 # ---------------------------------------------------------------- metamethods
@@ -165,22 +193,22 @@ def arith_raw(op: int, x: Any, y: Any, fr: Optional[Frame] = None) -> Any:
     Returns None when the operands do not allow it without metamethods; raises
     LuaError for integer division by zero."""
     tx, ty = type(x), type(y)
-    if op >= O.OP_BAND and op <= O.OP_SHR or op == O.OP_BNOT:
+    if op >= OP_BAND and op <= OP_SHR or op == OP_BNOT:
         ix = tointeger_ns(x)
-        iy = tointeger_ns(y) if op != O.OP_BNOT else 0
+        iy = tointeger_ns(y) if op != OP_BNOT else 0
         if ix is None or iy is None:
             return None
-        if op == O.OP_BAND:
-            return wrap(ix & iy)
-        if op == O.OP_BOR:
-            return wrap(ix | iy)
-        if op == O.OP_BXOR:
-            return wrap(ix ^ iy)
-        if op == O.OP_SHL:
+        if op == OP_BAND:       # of two 64-bit integers: no wrapping needed
+            return ix & iy
+        if op == OP_BOR:
+            return ix | iy
+        if op == OP_BXOR:
+            return ix ^ iy
+        if op == OP_SHL:
             return shift_left(ix, iy)
-        if op == O.OP_SHR:
+        if op == OP_SHR:
             return shift_left(ix, -iy) if iy != MININTEGER else 0
-        return wrap(~ix)
+        return ~ix
     if tx is str:
         x = str2number(x)
         tx = type(x)
@@ -189,16 +217,16 @@ def arith_raw(op: int, x: Any, y: Any, fr: Optional[Frame] = None) -> Any:
         ty = type(y)
     if not (tx is int or tx is float) or not (ty is int or ty is float):
         return None
-    if op == O.OP_UNM:
+    if op == OP_UNM:
         return wrap(-x) if tx is int else -x
-    if tx is int and ty is int and op not in (O.OP_DIV, O.OP_POW):
-        if op == O.OP_ADD:
+    if tx is int and ty is int and op not in (OP_DIV, OP_POW):
+        if op == OP_ADD:
             return wrap(x + y)
-        if op == O.OP_SUB:
+        if op == OP_SUB:
             return wrap(x - y)
-        if op == O.OP_MUL:
+        if op == OP_MUL:
             return wrap(x * y)
-        if op == O.OP_MOD:
+        if op == OP_MOD:
             if y == 0:
                 raise runtime_error(fr, "attempt to perform 'n%0'")
             return x % y
@@ -207,17 +235,17 @@ def arith_raw(op: int, x: Any, y: Any, fr: Optional[Frame] = None) -> Any:
         return wrap(x // y)
     x = float(x)
     y = float(y)
-    if op == O.OP_ADD:
+    if op == OP_ADD:
         return x + y
-    if op == O.OP_SUB:
+    if op == OP_SUB:
         return x - y
-    if op == O.OP_MUL:
+    if op == OP_MUL:
         return x * y
-    if op == O.OP_DIV:
+    if op == OP_DIV:
         return div_float(x, y)
-    if op == O.OP_MOD:
+    if op == OP_MOD:
         return mod_float(x, y)
-    if op == O.OP_POW:
+    if op == OP_POW:
         return pow_float(x, y)
     return idiv_float(x, y)
 
@@ -355,9 +383,10 @@ def close_tbc(L, fr: Frame, level: int, err: Any = None, has_err: bool = False) 
 
 # ---------------------------------------------------------------- the machine
 
-def push_lua(L, th: LuaThread, f: LuaFunction, args, kind: int, ret_a: int,
+def push_lua(L, th: LuaThread, f: LuaFunction, args: list, kind: int, ret_a: int,
              nresults: int) -> Frame:
-    """Push a frame for Lua function ``f`` called with ``args`` (ldo.c ``luaD_precall``)."""
+    """Push a frame for Lua function ``f`` called with ``args`` (ldo.c ``luaD_precall``).
+    ``args`` becomes the frame's registers: callers pass a list of their own."""
     p = f.proto
     n = p.maxstacksize
     base = stack_base(th, kind, ret_a)
@@ -365,23 +394,26 @@ def push_lua(L, th: LuaThread, f: LuaFunction, args, kind: int, ret_a: int,
         stack_overflow(th, base + n)
     if kind != K_CALL and kind != K_COBASE:     # a coroutine's body: counted by resume
         enter_ccall(th)
-    regs = [None] * n
     np = p.numparams
     nargs = len(args)
-    if nargs >= np:
-        regs[:np] = args[:np] if nargs > np else args
-    else:
-        regs[:nargs] = args
-    fr = Frame(f, kind, ret_a, nresults)
+    fr = new_frame(f, kind, ret_a, nresults)
+    if nargs > np:
+        if p.is_vararg:
+            fr.varargs = tuple(args[np:])
+        del args[np:]
+        nargs = np
+    args.extend(NILS[n - nargs])
     fr.base = base
     fr.proto = p
     fr.code = p.decoded or decode(p)
-    fr.regs = regs
+    fr.regs = args
     fr.upvals = f.upvals
-    if p.is_vararg and nargs > np:
-        fr.varargs = tuple(args[np:])
     th.frames.append(fr)
     return fr
+
+
+# NILS[n]: n nils, to fill a new frame's registers (at most 255 of them)
+NILS = tuple((None,) * n for n in range(256))
 
 
 def stack_base(th: LuaThread, kind: int, ret_a: int) -> int:
@@ -463,10 +495,12 @@ class Exit(Exception):
 
 def deliver(L, th: LuaThread, fr: Frame, res) -> Optional[Frame]:
     """Hand the results ``res`` of the finished frame ``fr`` (already popped) to its
-    continuation; returns the frame to continue with, or raises ``Exit``."""
+    continuation; returns the frame to continue with, or None when the results go to
+    the host code that called ``execute`` (they wait in ``th.results``)."""
     kind = fr.kind
     if kind == K_BOUNDARY:
-        raise Exit(list(res))
+        th.results = list(res)
+        return None
     if kind == K_ERRCLOSE:
         return next_error_close(L, th, fr.aux)
     if kind == K_COBASE:
@@ -486,7 +520,7 @@ def deliver(L, th: LuaThread, fr: Frame, res) -> Optional[Frame]:
             caller.pc += 1      # skip the jump
     elif kind == K_CONCAT:
         caller.regs[fr.ret_a] = res[0] if res else None
-        return concat(L, th, caller, caller.code[caller.pc - 1][1], fr.aux)
+        return concat(L, th, caller, caller.code[caller.pc - 1].a, fr.aux)
     elif kind == K_PCALL:
         place_results(caller, (True,) * len(fr.aux) + tuple(res), fr.ret_a, fr.nresults)
     elif kind == K_CLOSE:
@@ -496,8 +530,9 @@ def deliver(L, th: LuaThread, fr: Frame, res) -> Optional[Frame]:
 
 def call_builtin(L, caller: Frame, f: Builtin, args):
     """Run a host function called from ``caller``; errors learn who raised them."""
+    fn = f.fn       # a new reference: the function may replace f.fn while it runs
     try:
-        return f.fn(L, *args)
+        return fn(L, *args)
     except ArgError as e:
         err = arg_error(L, caller, f, e)
         err.cfunc = f
@@ -508,6 +543,11 @@ def call_builtin(L, caller: Frame, f: Builtin, args):
         raise
 
 
+def call_builtin_hooked(L, th: LuaThread, caller: Frame, f: Builtin, args):
+    """``call_builtin`` with the call and return hooks around it."""
+    return hooks.call_builtin_hooked(L, th, f, args, lambda a: call_builtin(L, caller, f, a))
+
+
 def precall(L, th: LuaThread, f: Any, args, kind: int, ret_a: int, nresults: int,
             aux: Any = None) -> Frame:
     """Call ``f`` from the top frame of ``th`` with the given continuation (``aux`` is
@@ -516,7 +556,7 @@ def precall(L, th: LuaThread, f: Any, args, kind: int, ret_a: int, nresults: int
     for _ in range(MAXTAGLOOP):
         tf = type(f)
         if tf is LuaFunction:
-            fr = push_lua(L, th, f, args, kind, ret_a, nresults)
+            fr = push_lua(L, th, f, list(args), kind, ret_a, nresults)
             fr.aux = aux
             return fr
         if tf is Builtin:
@@ -525,7 +565,7 @@ def precall(L, th: LuaThread, f: Any, args, kind: int, ret_a: int, nresults: int
             if kind == K_CALL:
                 place_results(caller, res, ret_a, nresults)
                 return caller
-            marker = Frame(f, kind, ret_a, nresults)
+            marker = new_frame(f, kind, ret_a, nresults)
             marker.aux = aux
             return deliver(L, th, marker, res)
         if tf is Special:
@@ -537,10 +577,11 @@ def precall(L, th: LuaThread, f: Any, args, kind: int, ret_a: int, nresults: int
                 return yield_(L, th, f, tuple(args), ret_a, nresults, 0, kind, aux)
             caller = th.frames[-1]
             try:
-                res = f.fn(L, *args)
+                fn = f.fn
+                res = fn(L, *args)
             except ArgError as e:
                 raise arg_error(L, caller, f, e) from None
-            marker = Frame(f, kind, ret_a, nresults)
+            marker = new_frame(f, kind, ret_a, nresults)
             marker.aux = aux
             return deliver(L, th, marker, res)
         tm = tm_of(L, f, "__call")
@@ -604,7 +645,7 @@ def pcall_builtin(L, th: LuaThread, layers: tuple, target: Builtin, args: tuple,
     """pcall of a host function: it runs above a marker standing for pcall itself, so
     its errors carry no position, as when C's pcall calls a C function."""
     caller = th.frames[-1]
-    marker = Frame(layers[-1], K_CMARK)
+    marker = new_frame(layers[-1], K_CMARK)
     push_marker(th, marker)
     try:
         res = (True,) * len(layers) + tuple(call_builtin(L, marker, target, args))
@@ -678,7 +719,7 @@ def resume(L, th: LuaThread, co: LuaThread, args: tuple, ret_a: int, nresults: i
         place_results(caller, (False, "C stack overflow"), ret_a, nresults)
         return caller
     co.cbase = th.cbase + th.nccalls + 1
-    th.wait = Frame(None, K_CALL, ret_a, nresults)
+    th.wait = new_frame(None, K_CALL, ret_a, nresults)
     th.status = NORMAL
     co.resumer = th
     co.resumed_by_wrap = wrap_call
@@ -723,7 +764,7 @@ def start_coroutine(L, co: LuaThread, f: Any, args: tuple) -> Frame:
     """Run the body of a fresh coroutine as its base frame."""
     if type(f) is not LuaFunction:
         f, args = TRAMPOLINE, (f,) + tuple(args)
-    return push_lua(L, co, f, args, K_COBASE, 0, -1)
+    return push_lua(L, co, f, list(args), K_COBASE, 0, -1)
 
 
 def finish_coroutine(L, co: LuaThread, ok: bool, res) -> Frame:
@@ -768,7 +809,7 @@ def yield_(L, th: LuaThread, fn: Special, values: tuple, ret_a: int, nresults: i
         raise LuaError("attempt to yield from outside a coroutine")
     if th.nny > 0:
         raise LuaError("attempt to yield across a C-call boundary")
-    th.wait = Frame(fn, kind, ret_a, nresults)     # fn: the yield, a C level meanwhile
+    th.wait = new_frame(fn, kind, ret_a, nresults)     # fn: the yield, a C level meanwhile
     th.wait.aux = aux
     th.wait_layers = layers
     th.status = SUSPENDED
@@ -783,10 +824,11 @@ def index_chain(L, fr: Frame, t: Any, key: Any, reg: Optional[int] = None,
     (None, (handler, obj)) when a function must be called."""
     for loop in range(MAXTAGLOOP):
         if type(t) is LuaTable:
-            v = t.get(key)
+            tab = t
+            v = tab.get(key)
             if v is not None:
                 return v, None
-            mt = t.meta
+            mt = tab.meta
             if mt is None:
                 return None, None
             tm = mt.hash.get("__index")
@@ -810,13 +852,14 @@ def newindex_chain(L, fr: Frame, t: Any, key: Any, val: Any, reg: Optional[int] 
     (handler, obj) to call."""
     for loop in range(MAXTAGLOOP):
         if type(t) is LuaTable:
-            mt = t.meta
+            tab = t
+            mt = tab.meta
             tm = None
-            if mt is not None and t.get(key) is None:
+            if mt is not None and tab.get(key) is None:
                 tm = mt.hash.get("__newindex")
             if tm is None:
                 try:
-                    t.set(key, val)
+                    tab.set(key, val)
                 except TableKeyError as e:
                     raise runtime_error(fr, str(e)) from None
                 return None
@@ -1114,7 +1157,7 @@ def handle_error(L, th: LuaThread, e: LuaError) -> Optional[Frame]:
         return next_error_close(L, th, st)
     th.in_stack_error = False           # luaD_shrinkstack: the extra room is given back
     if pending:
-        marker = Frame(target.aux[-1], K_CMARK)     # pcall is running the handlers
+        marker = new_frame(target.aux[-1], K_CMARK)     # pcall is running the handlers
         push_marker(th, marker)
         return next_error_close(L, th, ErrorClose(pending, e.value, target, marker))
     return pcall_failed(th, target, e.value)
@@ -1226,8 +1269,15 @@ def unwind(L, e: LuaError) -> Frame:
 def _run(L, th: LuaThread, fr: Frame) -> list:
     """The dispatch loop. The outer loop (re)loads the running frame; every switch of
     frame or thread (call, return, metamethod, resume, yield) breaks out to it."""
+    gcc = L.gc
     while True:
-        th = L.current
+        if fr is None:      # a function called from host code returned (K_BOUNDARY)
+            res = th.results
+            th.results = None
+            return res
+        frames = th.frames
+        if not frames or frames[len(frames) - 1] is not fr:    # a thread switch
+            th = L.current
         code = fr.code
         regs = fr.regs
         upvals = fr.upvals
@@ -1237,7 +1287,8 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
         if hooked and pc == 0 and not fr.proto.is_vararg:
             hooks.hook_call(L, th, fr)
         while True:
-            op, a, b, c, k = code[pc]
+            ins = code[pc]
+            op = ins.op; a = ins.a; b = ins.b; c = ins.c; k = ins.k
             pc += 1
             if hooked:
                 fr.pc = pc
@@ -1249,12 +1300,13 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 elif op == 14:   # GETFIELD
                     t = regs[b]
                     if type(t) is LuaTable:
-                        v = t.hash.get(c)
-                        if v is not None or t.meta is None:
+                        tab = t
+                        v = tab.hash.get(ins.kc)
+                        if v is not None or tab.meta is None:
                             regs[a] = v
                             continue
                     fr.pc = pc
-                    nf = get_slow(L, th, fr, t, c, a, b)
+                    nf = get_slow(L, th, fr, t, ins.kc, a, b)
                     if nf is not fr:
                         fr = nf
                         break
@@ -1262,45 +1314,47 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     uv = upvals[b]
                     t = uv.regs[uv.idx]
                     if type(t) is LuaTable:
-                        v = t.hash.get(c)
-                        if v is not None or t.meta is None:
+                        tab = t
+                        v = tab.hash.get(ins.kc)
+                        if v is not None or tab.meta is None:
                             regs[a] = v
                             continue
                     fr.pc = pc
-                    nf = get_slow(L, th, fr, t, c, a, None, b)
+                    nf = get_slow(L, th, fr, t, ins.kc, a, None, b)
                     if nf is not fr:
                         fr = nf
                         break
                 elif op == 3:   # LOADK
-                    regs[a] = b
+                    regs[a] = ins.kb
                 elif op == 1:   # LOADI
-                    regs[a] = b
+                    regs[a] = ins.kb
                 elif op == 15:   # SETTABUP
                     uv = upvals[a]
                     t = uv.regs[uv.idx]
-                    v = c if k else regs[c]
-                    if type(t) is LuaTable and t.meta is None:
-                        if v is None:
-                            t.set_str(b, None)
-                        else:
-                            t.set_str(b, v)
-                    else:
-                        fr.pc = pc
-                        nf = set_slow(L, th, fr, t, b, v, None, a)
-                        if nf is not fr:
-                            fr = nf
-                            break
+                    v = ins.kc if k else regs[c]
+                    if type(t) is LuaTable:
+                        tab = t
+                        if tab.meta is None:
+                            tab.set_str(ins.kb, v)
+                            continue
+                    fr.pc = pc
+                    nf = set_slow(L, th, fr, t, ins.kb, v, None, a)
+                    if nf is not fr:
+                        fr = nf
+                        break
                 elif op == 18:   # SETFIELD
                     t = regs[a]
-                    v = c if k else regs[c]
-                    if type(t) is LuaTable and t.meta is None:
-                        t.set_str(b, v)
-                    else:
-                        fr.pc = pc
-                        nf = set_slow(L, th, fr, t, b, v, a)
-                        if nf is not fr:
-                            fr = nf
-                            break
+                    v = ins.kc if k else regs[c]
+                    if type(t) is LuaTable:
+                        tab = t
+                        if tab.meta is None:
+                            tab.set_str(ins.kb, v)
+                            continue
+                    fr.pc = pc
+                    nf = set_slow(L, th, fr, t, ins.kb, v, a)
+                    if nf is not fr:
+                        fr = nf
+                        break
                 elif op == 9:   # GETUPVAL
                     uv = upvals[b]
                     regs[a] = uv.regs[uv.idx]
@@ -1308,12 +1362,13 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     t = regs[b]
                     key = regs[c]
                     if type(t) is LuaTable:
+                        tab = t
                         if type(key) is int:
-                            arr = t.arr
-                            v = arr[key - 1] if 0 < key <= len(arr) else t.hash.get(key)
+                            arr = tab.arr
+                            v = arr[key - 1] if 0 < key <= len(arr) else tab.hash.get(key)
                         else:
-                            v = t.get(key)
-                        if v is not None or t.meta is None:
+                            v = tab.get(key)
+                        if v is not None or tab.meta is None:
                             regs[a] = v
                             continue
                     fr.pc = pc
@@ -1324,39 +1379,41 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 elif op == 13:   # GETI
                     t = regs[b]
                     if type(t) is LuaTable:
-                        arr = t.arr
-                        v = arr[c - 1] if 0 < c <= len(arr) else t.hash.get(c)
-                        if v is not None or t.meta is None:
+                        tab = t
+                        arr = tab.arr
+                        v = arr[c - 1] if 0 < c <= len(arr) else tab.hash.get(ins.kc)
+                        if v is not None or tab.meta is None:
                             regs[a] = v
                             continue
                     fr.pc = pc
-                    nf = get_slow(L, th, fr, t, c, a, b)
+                    nf = get_slow(L, th, fr, t, ins.kc, a, b)
                     if nf is not fr:
                         fr = nf
                         break
                 elif op == 16 or op == 17:   # SETTABLE, SETI
                     t = regs[a]
-                    key = regs[b] if op == 16 else b
-                    v = c if k else regs[c]
-                    if type(t) is LuaTable and (t.meta is None or t.get(key) is not None):
-                        if type(key) is int:
-                            t.set_int(key, v)
-                        else:
-                            try:
-                                t.set(key, v)
-                            except TableKeyError as e:
-                                fr.pc = pc
-                                raise runtime_error(fr, str(e)) from None
-                    else:
-                        fr.pc = pc
-                        nf = set_slow(L, th, fr, t, key, v, a)
-                        if nf is not fr:
-                            fr = nf
-                            break
+                    key = regs[b] if op == 16 else ins.kb
+                    v = ins.kc if k else regs[c]
+                    if type(t) is LuaTable:
+                        tab = t
+                        if tab.meta is None or tab.get(key) is not None:
+                            if type(key) is int:
+                                tab.set_int(key, v)
+                            else:
+                                try:
+                                    tab.set(key, v)
+                                except TableKeyError as e:
+                                    fr.pc = pc
+                                    raise runtime_error(fr, str(e)) from None
+                            continue
+                    fr.pc = pc
+                    nf = set_slow(L, th, fr, t, key, v, a)
+                    if nf is not fr:
+                        fr = nf
+                        break
                 elif op == 19:   # NEWTABLE
                     regs[a] = LuaTable()
                     pc += 1     # skip EXTRAARG
-                    gcc = L.gc
                     gcc.debt += TABLE_BYTES
                     if gcc.debt >= gcc.threshold:
                         fr.pc = pc
@@ -1372,9 +1429,9 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     for j in range(a, a + b + 1):
                         regs[j] = None
                 elif op == 2:   # LOADF
-                    regs[a] = b
+                    regs[a] = ins.kb
                 elif op == 4:   # LOADKX
-                    regs[a] = b
+                    regs[a] = ins.kb
                     pc += 1
                 elif op == 10:   # SETUPVAL
                     uv = upvals[b]
@@ -1394,19 +1451,20 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     x = regs[b]
                     tx = type(x)
                     if tx is int:
-                        r = x + c
+                        r = x + ins.kc
                         regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
                         pc += 1
                     elif tx is float:
-                        regs[a] = x + c
+                        regs[a] = x + ins.kc
                         pc += 1
                 elif op == 20:   # SELF
                     obj = regs[b]
-                    key = c if k else regs[c]
+                    key = ins.kc if k else regs[c]
                     regs[a + 1] = obj
                     if type(obj) is LuaTable:
-                        v = obj.get(key)
-                        if v is None and obj.meta is not None:
+                        tab = obj
+                        v = tab.get(key)
+                        if v is None and tab.meta is not None:
                             fr.pc = pc
                             nf = get_slow(L, th, fr, obj, key, a, b)
                             if nf is not fr:
@@ -1446,13 +1504,13 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 elif op >= 22 and op <= 31:   # ADDK .. BXORK (constant operand)
                     x = regs[b]
                     tx = type(x)
-                    if op == 22 and tx is int and type(c) is int:
-                        r = x + c
+                    if op == 22 and tx is int and type(ins.kc) is int:
+                        r = x + ins.kc
                         regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
                         pc += 1
                     elif tx is int or tx is float or op >= 29:
                         fr.pc = pc
-                        r = arith_raw(op + 12, x, c, fr)
+                        r = arith_raw(op + 12, x, ins.kc, fr)
                         if r is not None:
                             regs[a] = r
                             pc += 1
@@ -1466,23 +1524,23 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     x = regs[b]
                     ix = x if type(x) is int else tointeger_ns(x)
                     if ix is not None:
-                        regs[a] = shift_left(c, ix)
+                        regs[a] = shift_left(ins.kc, ix)
                         pc += 1
                 elif op == 46:   # MMBIN
                     fr.pc = pc
-                    dest = code[pc - 2][1]
+                    dest = code[pc - 2].a
                     nf = arith_mm(L, th, fr, regs[a], regs[b], c, dest, a, b)
                     if nf is not fr:
                         fr = nf
                         break
                 elif op == 47 or op == 48:   # MMBINI, MMBINK
                     fr.pc = pc
-                    dest = code[pc - 2][1]
+                    dest = code[pc - 2].a
                     x = regs[a]
                     if k:
-                        nf = arith_mm(L, th, fr, b, x, c, dest, None, a)
+                        nf = arith_mm(L, th, fr, ins.kb, x, c, dest, None, a)
                     else:
-                        nf = arith_mm(L, th, fr, x, b, c, dest, a, None)
+                        nf = arith_mm(L, th, fr, x, ins.kb, c, dest, a, None)
                     if nf is not fr:
                         fr = nf
                         break
@@ -1491,7 +1549,8 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     if type(v) is str:
                         regs[a] = len(v)
                     elif type(v) is LuaTable and v.meta is None:
-                        regs[a] = len(v.arr) or v.length()
+                        tab = v
+                        regs[a] = len(tab.arr) or tab.length()
                     else:
                         fr.pc = pc
                         nf = length_slow(L, th, fr, v, a, b)
@@ -1510,7 +1569,6 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                             break
                     v = regs[a]
                     n = len(v) + STRING_HEADER if type(v) is str else STRING_HEADER
-                    gcc = L.gc
                     if gcc.debt + n < gcc.threshold:
                         gcc.debt += n
                     else:
@@ -1541,8 +1599,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                         break
                     if type(f) is Builtin:
                         if hooked:
-                            res = hooks.call_builtin_hooked(
-                                L, th, f, args, lambda a: call_builtin(L, fr, f, a))
+                            res = call_builtin_hooked(L, th, fr, f, args)
                         else:
                             res = call_builtin(L, fr, f, args)
                         want = c - 1
@@ -1593,9 +1650,9 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                         pc += 1
                 elif op == 60:   # EQK
                     x = regs[a]
-                    tx = type(x); ty = type(b)
+                    tx = type(x); ty = type(ins.kb)
                     if tx is ty or (tx is int and ty is float) or (tx is float and ty is int):
-                        cond = x == b
+                        cond = x == ins.kb
                     else:
                         cond = False
                     if cond != k:
@@ -1603,7 +1660,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 elif op == 61:   # EQI
                     x = regs[a]
                     tx = type(x)
-                    cond = (tx is int or tx is float) and x == b
+                    cond = (tx is int or tx is float) and x == ins.kb
                     if cond != k:
                         pc += 1
                 elif op >= 62 and op <= 65:   # LTI, LEI, GTI, GEI
@@ -1611,21 +1668,21 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     tx = type(x)
                     if tx is int or tx is float:
                         if op == 62:
-                            cond = x < b
+                            cond = x < ins.kb
                         elif op == 63:
-                            cond = x <= b
+                            cond = x <= ins.kb
                         elif op == 64:
-                            cond = x > b
+                            cond = x > ins.kb
                         else:
-                            cond = x >= b
+                            cond = x >= ins.kb
                         if cond != k:
                             pc += 1
                     else:
                         fr.pc = pc
                         if op <= 63:
-                            fr = compare_mm(L, th, fr, x, b, "__lt" if op == 62 else "__le", k)
+                            fr = compare_mm(L, th, fr, x, ins.kb, "__lt" if op == 62 else "__le", k)
                         else:
-                            fr = compare_mm(L, th, fr, b, x, "__lt" if op == 64 else "__le", k)
+                            fr = compare_mm(L, th, fr, ins.kb, x, "__lt" if op == 64 else "__le", k)
                         break
                 elif op == 67:   # TESTSET
                     v = regs[b]
@@ -1752,8 +1809,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     if k:
                         pc += 1
                 elif op == 79:   # CLOSURE
-                    regs[a] = make_closure(fr, b)
-                    gcc = L.gc
+                    regs[a] = make_closure(fr, ins.kb)
                     gcc.debt += CLOSURE_BYTES
                     if gcc.debt >= gcc.threshold:
                         fr.pc = pc

@@ -127,7 +127,8 @@ def _local_name(fr: Frame, n: int) -> Optional[str]:
     # results being returned may extend the registers past maxstacksize.
     limit = max(fr.proto.maxstacksize, len(fr.regs))
     if fr.pc > 0:
-        op, a = fr.code[fr.pc - 1][:2]
+        ins = fr.code[fr.pc - 1]
+        op, a = ins.op, ins.a
         if op == OP_CALL or op == OP_TAILCALL:
             limit = a
     return "(temporary)" if 0 < n <= limit else None

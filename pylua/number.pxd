@@ -1,0 +1,14 @@
+# Types of number.py for the Cython-compiled build (number.py stays the only source):
+# the arithmetic helpers the VM calls become C calls.
+
+
+cpdef object wrap(object i)
+cpdef object float_to_int(object f)
+cpdef object tonumber(object v)
+cpdef object str2number(object s)
+cpdef object fmod(object a, object b)
+cpdef object mod_float(object a, object b)
+cpdef object div_float(object a, object b)
+cpdef object idiv_float(object a, object b)
+cpdef object pow_float(object a, object b)
+cpdef object shift_left(object x, object n)
