@@ -85,6 +85,9 @@ class optional_build_ext(build_ext):
         # then makes the record older than the module (rebuilt or run as source),
         # never the other way round.
         self.snapshot = {ext.name: record_line(ext.name, ext.sources[0]) for ext in self.extensions}
+        if self.compiles_probe(INLINE_ARGS):
+            for ext in self.extensions:
+                ext.extra_compile_args = ext.extra_compile_args + INLINE_ARGS
         if self.cythonize(self.extensions):
             super().build_extensions()
         if self.failed:
@@ -98,16 +101,23 @@ class optional_build_ext(build_ext):
             import Cython  # noqa: F401  (only its presence matters here)
         except ImportError:
             return "Cython is not installed"
+        if not self.compiles_probe([]):
+            command = getattr(self.compiler, "compiler_so", ["the compiler"])[0]
+            return f"no usable C compiler ({command} cannot compile a test file)"
+        return ""
+
+    def compiles_probe(self, extra_args: list[str]) -> bool:
+        """Can the compiler build a file including Python.h with these arguments?"""
         with tempfile.TemporaryDirectory() as tmp:
             probe = os.path.join(tmp, "probe.c")
             with open(probe, "w") as f:
                 f.write("#include <Python.h>\nint probe(void) { return 0; }\n")
             try:
-                self.compiler.compile([probe], output_dir=tmp, include_dirs=self.include_dirs)
+                self.compiler.compile([probe], output_dir=tmp, include_dirs=self.include_dirs,
+                                      extra_postargs=extra_args)
             except COMPILER_FAILURES:
-                command = getattr(self.compiler, "compiler_so", ["the compiler"])[0]
-                return f"no usable C compiler ({command} cannot compile a test file)"
-        return ""
+                return False
+        return True
 
     def cythonize(self, extensions: list[Extension]) -> bool:
         """Makes the C files of `extensions`; False when Cython cannot make them all."""
@@ -183,6 +193,11 @@ def _older(path: str, than: str) -> bool:
 
 # No debugging information: a quarter less compile time and smaller modules
 EXTRA_COMPILE_ARGS = ["-g0"] if os.name == "posix" else []
+# gcc's default limits keep Cython's small list-access helpers out of line inside the
+# VM's one big loop function; lifting them saves about 10% of the instructions the
+# compiled VM executes (callgrind: fib 9%, loops 11%). Used where the compiler takes them.
+INLINE_ARGS = ["--param", "max-inline-insns-single=2000", "--param", "large-function-growth=2000",
+               "--param", "inline-unit-growth=1000", "--param", "max-inline-insns-auto=200"]
 
 EXTENSIONS = [Extension(module_name(path), [path], optional=True, extra_compile_args=EXTRA_COMPILE_ARGS)
               for path in COMPILED_MODULES]

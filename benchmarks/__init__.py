@@ -29,7 +29,7 @@ PROGRAMS: dict[str, tuple[int, int]] = {
     "loops": (20000, 2000000),
     "closures": (10000, 600000),
     "oop": (5000, 600000),
-    "binary_trees": (6, 12),
+    "binary_trees": (6, 14),
     "nbody": (200, 50000),
     "spectral_norm": (20, 250),
     "fannkuch": (6, 8),
