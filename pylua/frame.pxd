@@ -50,4 +50,4 @@ cdef class LuaThread:
 
 
 @cython.locals(fr=Frame)
-cpdef Frame new_frame(object func, int kind, int ret_a=*, int nresults=*)
+cpdef Frame new_frame(object func, int kind, int ret_a=*, int nresults=*, list regs=*)

@@ -45,7 +45,8 @@ class Frame:
                  "tailcall", "base")
 
 
-def new_frame(func: Any, kind: int, ret_a: int = 0, nresults: int = -1) -> Frame:
+def new_frame(func: Any, kind: int, ret_a: int = 0, nresults: int = -1,
+              regs: Optional[list] = None) -> Frame:
     """A frame for ``func`` whose results go where ``kind`` says (the VM fills in the
     rest for a Lua function). A plain function rather than ``Frame.__init__`` so the
     compiled VM allocates frames without a Python-level call."""
@@ -53,7 +54,7 @@ def new_frame(func: Any, kind: int, ret_a: int = 0, nresults: int = -1) -> Frame
     fr.func = func
     fr.proto = None
     fr.code = None
-    fr.regs = []
+    fr.regs = regs if regs is not None else []
     fr.upvals = None
     fr.varargs = ()
     fr.pc = 0

@@ -79,7 +79,7 @@ class LuaState:
             for _ in range(vm.MAXTAGLOOP):
                 tf = type(f)
                 if tf is LuaFunction:
-                    vm.push_lua(self, th, f, list(args), K_BOUNDARY, 0, -1)
+                    vm.push_lua(self, th, f, args, K_BOUNDARY, 0, -1)
                     return vm.execute(self, th)
                 if tf is Builtin or tf is Special:
                     vm.enter_ccall(th)
@@ -132,7 +132,7 @@ class LuaState:
         if type(f) is LuaFunction:
             th.nny += 1
             try:
-                fr = vm.push_lua(self, th, f, list(args), K_BOUNDARY, 0, -1)
+                fr = vm.push_lua(self, th, f, args, K_BOUNDARY, 0, -1)
                 fr.aux = mark
                 vm.execute(self, th)
             finally:

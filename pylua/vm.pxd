@@ -21,7 +21,6 @@ cdef int OP_POW, OP_SHL, OP_SHR, OP_SUB, OP_UNM
 cpdef object arith_raw(int op, object x, object y, Frame fr=*)
 cpdef object tointeger_ns(object v)
 cpdef object tm_of(object L, object v, object event)
-cdef tuple NILS
 
 
 @cython.final
@@ -30,9 +29,11 @@ cdef class Instr:
     cdef readonly object kb, kc
 
 
-@cython.locals(p=Proto, n=int, base=int, np=int, nargs=int, fr=Frame)
-cpdef Frame push_lua(object L, LuaThread th, LuaFunction f, list args, int kind,
+cpdef Frame push_lua(object L, LuaThread th, LuaFunction f, object args, int kind,
                      int ret_a, int nresults)
+@cython.locals(p=Proto, n=int, base=int, np=int, j=int, fr=Frame, regs=list)
+cdef Frame enter_lua(object L, LuaThread th, LuaFunction f, list src, int first, int nargs,
+                     int kind, int ret_a, int nresults)
 @cython.locals(frames=list, caller=Frame)
 cdef int stack_base(LuaThread th, int kind, int ret_a) except? -1
 cpdef enter_ccall(LuaThread th)

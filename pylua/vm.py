@@ -385,10 +385,18 @@ def close_tbc(L, fr: Frame, level: int, err: Any = None, has_err: bool = False) 
 
 # ---------------------------------------------------------------- the machine
 
-def push_lua(L, th: LuaThread, f: LuaFunction, args: list, kind: int, ret_a: int,
+def push_lua(L, th: LuaThread, f: LuaFunction, args, kind: int, ret_a: int,
              nresults: int) -> Frame:
-    """Push a frame for Lua function ``f`` called with ``args`` (ldo.c ``luaD_precall``).
-    ``args`` becomes the frame's registers: callers pass a list of their own."""
+    """Push a frame for Lua function ``f`` called with the sequence ``args``."""
+    if type(args) is not list:
+        args = list(args)
+    return enter_lua(L, th, f, args, 0, len(args), kind, ret_a, nresults)
+
+
+def enter_lua(L, th: LuaThread, f: LuaFunction, src: list, first: int, nargs: int, kind: int,
+              ret_a: int, nresults: int) -> Frame:
+    """Push a frame for Lua function ``f`` whose ``nargs`` arguments are in ``src`` from
+    ``first`` (ldo.c ``luaD_precall``); a Lua call passes its own registers."""
     p = f.proto
     n = p.maxstacksize
     base = stack_base(th, kind, ret_a)
@@ -397,25 +405,19 @@ def push_lua(L, th: LuaThread, f: LuaFunction, args: list, kind: int, ret_a: int
     if kind != K_CALL and kind != K_COBASE:     # a coroutine's body: counted by resume
         enter_ccall(th)
     np = p.numparams
-    nargs = len(args)
-    fr = new_frame(f, kind, ret_a, nresults)
-    if nargs > np:
-        if p.is_vararg:
-            fr.varargs = tuple(args[np:])
-        del args[np:]
-        nargs = np
-    args.extend(NILS[n - nargs])
+    regs = [None] * n
+    for j in range(nargs if nargs < np else np):
+        regs[j] = src[first + j]
+    fr = new_frame(f, kind, ret_a, nresults, regs)
+    if nargs > np and p.is_vararg:
+        fr.varargs = tuple(src[first + np:first + nargs])
     fr.base = base
     fr.proto = p
-    fr.code = p.decoded or decode(p)
-    fr.regs = args
+    code = p.decoded
+    fr.code = code if code is not None else decode(p)
     fr.upvals = f.upvals
     th.frames.append(fr)
     return fr
-
-
-# NILS[n]: n nils, to fill a new frame's registers (at most 255 of them)
-NILS = tuple((None,) * n for n in range(256))
 
 
 def stack_base(th: LuaThread, kind: int, ret_a: int) -> int:
@@ -558,7 +560,7 @@ def precall(L, th: LuaThread, f: Any, args, kind: int, ret_a: int, nresults: int
     for _ in range(MAXTAGLOOP):
         tf = type(f)
         if tf is LuaFunction:
-            fr = push_lua(L, th, f, list(args), kind, ret_a, nresults)
+            fr = push_lua(L, th, f, args, kind, ret_a, nresults)
             fr.aux = aux
             return fr
         if tf is Builtin:
@@ -766,7 +768,7 @@ def start_coroutine(L, co: LuaThread, f: Any, args: tuple) -> Frame:
     """Run the body of a fresh coroutine as its base frame."""
     if type(f) is not LuaFunction:
         f, args = TRAMPOLINE, (f,) + tuple(args)
-    return push_lua(L, co, f, list(args), K_COBASE, 0, -1)
+    return push_lua(L, co, f, args, K_COBASE, 0, -1)
 
 
 def finish_coroutine(L, co: LuaThread, ok: bool, res) -> Frame:
@@ -1493,8 +1495,11 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 elif op >= 35 and op <= 45:   # SUB .. SHR (register operands)
                     x = regs[b]; y = regs[c]
                     tx = type(x); ty = type(y)
-                    if tx is int and ty is int and op == 35:
-                        r = x - y
+                    if tx is float and ty is float and (op <= 36 or op == 39 and y != 0.0):
+                        regs[a] = x - y if op == 35 else x * y if op == 36 else x / y
+                        pc += 1
+                    elif tx is int and ty is int and op <= 36:
+                        r = x - y if op == 35 else x * y
                         regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
                         pc += 1
                     elif (tx is int or tx is float) and (ty is int or ty is float) or op >= 41:
@@ -1504,15 +1509,18 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                             regs[a] = r
                             pc += 1
                 elif op >= 22 and op <= 31:   # ADDK .. BXORK (constant operand)
-                    x = regs[b]
-                    tx = type(x)
-                    if op == 22 and tx is int and type(ins.kc) is int:
-                        r = x + ins.kc
+                    x = regs[b]; y = ins.kc
+                    tx = type(x); ty = type(y)
+                    if tx is float and ty is float and (op <= 24 or op == 27 and y != 0.0):
+                        regs[a] = x + y if op == 22 else x - y if op == 23 else x * y if op == 24 else x / y
+                        pc += 1
+                    elif tx is int and ty is int and op <= 24:
+                        r = x + y if op == 22 else x - y if op == 23 else x * y
                         regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
                         pc += 1
                     elif tx is int or tx is float or op >= 29:
                         fr.pc = pc
-                        r = arith_raw(op + 12, x, ins.kc, fr)
+                        r = arith_raw(op + 12, x, y, fr)
                         if r is not None:
                             regs[a] = r
                             pc += 1
@@ -1594,11 +1602,11 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 if op == 68:   # CALL
                     f = regs[a]
                     nargs = b - 1 if b else top - a - 1
-                    args = regs[a + 1:a + 1 + nargs]
                     fr.pc = pc
                     if type(f) is LuaFunction:
-                        fr = push_lua(L, th, f, args, K_CALL, a, c - 1)
+                        fr = enter_lua(L, th, f, regs, a + 1, nargs, K_CALL, a, c - 1)
                         break
+                    args = regs[a + 1:a + 1 + nargs]
                     if type(f) is Builtin:
                         if hooked:
                             res = call_builtin_hooked(L, th, fr, f, args)
@@ -1706,16 +1714,16 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 elif op == 69:   # TAILCALL
                     f = regs[a]
                     nargs = b - 1 if b else top - a - 1
-                    args = regs[a + 1:a + 1 + nargs]
                     fr.pc = pc
                     if type(f) is LuaFunction:
                         if fr.open_upvals:
                             close_upvals(fr, 0)
                         pop_frame(th, fr)
-                        nf = push_lua(L, th, f, args, fr.kind, fr.ret_a, fr.nresults)
+                        nf = enter_lua(L, th, f, regs, a + 1, nargs, fr.kind, fr.ret_a, fr.nresults)
                         nf.aux, nf.handler, nf.tailcall = fr.aux, fr.handler, True
                         fr = nf
                         break
+                    args = regs[a + 1:a + 1 + nargs]
                     # Anything else is called normally; the 'RETURN A 0' that the compiler
                     # always emits after TAILCALL returns its results.
                     nf = precall(L, th, f, args, K_CALL, a, -1)
