@@ -232,6 +232,10 @@ def pow_float(a: float, b: float) -> float:
 
 def shift_left(x: int, n: int) -> int:
     """``luaV_shiftl``: logical shift of a 64-bit integer (negative n shifts right)."""
+    if 0 <= n < 32 and -0x80000000 <= x < 0x80000000:
+        return x << n           # fits in 63 bits: no masking needed
+    if x >= 0 and -64 < n < 0:
+        return x >> -n
     if n < 0:
         if n <= -64:
             return 0

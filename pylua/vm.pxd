@@ -70,5 +70,5 @@ cdef Frame yield_(object L, LuaThread th, Special fn, object values, int ret_a, 
 @cython.locals(th=LuaThread, fr=Frame, nf=Frame, frames=list, code=list, regs=list, upvals=list,
                pc=int, top=int, hooked=int, ins=Instr, op=int, a=int, b=int, c=int, k=int,
                uv=Upvalue, tab=LuaTable, arr=list, nargs=int, want=int, j=int, n=int,
-               nv=int, cond=bint, va=tuple, args=list, gcc=Collector)
+               nv=int, aop=int, cond=bint, va=tuple, args=list, gcc=Collector)
 cdef list _run(object L, LuaThread th, Frame fr)

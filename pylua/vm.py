@@ -1492,35 +1492,37 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                         if nf is not fr:
                             fr = nf
                             break
-                elif op >= 35 and op <= 45:   # SUB .. SHR (register operands)
-                    x = regs[b]; y = regs[c]
+                elif 22 <= op <= 45 and (op <= 31 or op >= 35):
+                    # SUB .. SHR on registers; ADDK .. BXORK with a constant number, as
+                    # aop, the register form's opcode: 34 ADD, 35 SUB, 36 MUL, 37 MOD,
+                    # 39 DIV, 40 IDIV, 41 BAND, 42 BOR, 43 BXOR
+                    x = regs[b]
+                    if op >= 35:
+                        y = regs[c]
+                        aop = op
+                    else:
+                        y = ins.kc
+                        aop = op + 12
                     tx = type(x); ty = type(y)
-                    if tx is float and ty is float and (op <= 36 or op == 39 and y != 0.0):
-                        regs[a] = x - y if op == 35 else x * y if op == 36 else x / y
+                    if tx is float and ty is float and (aop <= 36 or aop == 39 and y != 0.0):
+                        regs[a] = (x + y if aop == 34 else x - y if aop == 35 else x * y if aop == 36
+                                   else x / y)
                         pc += 1
-                    elif tx is int and ty is int and op <= 36:
-                        r = x - y if op == 35 else x * y
+                    elif tx is int and ty is int and (aop <= 36 or aop >= 41 and aop <= 43
+                                                      or (aop == 37 or aop == 40) and y != 0):
+                        if aop <= 36:
+                            r = x + y if aop == 34 else x - y if aop == 35 else x * y
+                        elif aop == 37:
+                            r = x % y
+                        elif aop == 40:
+                            r = x // y
+                        else:
+                            r = x & y if aop == 41 else x | y if aop == 42 else x ^ y
                         regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
                         pc += 1
-                    elif (tx is int or tx is float) and (ty is int or ty is float) or op >= 41:
+                    elif (tx is int or tx is float) and (ty is int or ty is float) or aop >= 41:
                         fr.pc = pc
-                        r = arith_raw(op, x, y, fr)
-                        if r is not None:
-                            regs[a] = r
-                            pc += 1
-                elif op >= 22 and op <= 31:   # ADDK .. BXORK (constant operand)
-                    x = regs[b]; y = ins.kc
-                    tx = type(x); ty = type(y)
-                    if tx is float and ty is float and (op <= 24 or op == 27 and y != 0.0):
-                        regs[a] = x + y if op == 22 else x - y if op == 23 else x * y if op == 24 else x / y
-                        pc += 1
-                    elif tx is int and ty is int and op <= 24:
-                        r = x + y if op == 22 else x - y if op == 23 else x * y
-                        regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
-                        pc += 1
-                    elif tx is int or tx is float or op >= 29:
-                        fr.pc = pc
-                        r = arith_raw(op + 12, x, y, fr)
+                        r = arith_raw(aop, x, y, fr)
                         if r is not None:
                             regs[a] = r
                             pc += 1
