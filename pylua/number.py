@@ -56,6 +56,8 @@ _HEX_FLT = re.compile(r"[ \t\n\v\f\r]*([-+]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F
 
 def str2int(s: str) -> Optional[int]:
     """``l_str2int``: decimal (no overflow) or hex (wrapping) integer numerals."""
+    if len(s) < 19 and s.isdigit() and s.isascii():     # the common case, without regexes
+        return int(s)
     m = _HEX_INT.match(s)
     if m:
         v = int(m.group(2), 16) & _MASK64

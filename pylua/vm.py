@@ -1338,7 +1338,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     v = ins.kc if k else regs[c]
                     if type(t) is LuaTable:
                         tab = t
-                        if tab.meta is None:
+                        if tab.meta is None or tab.hash.get(ins.kb) is not None:
                             tab.set_str(ins.kb, v)
                             continue
                     fr.pc = pc
@@ -1351,7 +1351,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     v = ins.kc if k else regs[c]
                     if type(t) is LuaTable:
                         tab = t
-                        if tab.meta is None:
+                        if tab.meta is None or tab.hash.get(ins.kb) is not None:
                             tab.set_str(ins.kb, v)
                             continue
                     fr.pc = pc
@@ -1468,30 +1468,25 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     if type(obj) is LuaTable:
                         tab = obj
                         v = tab.get(key)
-                        if v is None and tab.meta is not None:
-                            fr.pc = pc
-                            nf = get_slow(L, th, fr, obj, key, a, b)
-                            if nf is not fr:
-                                fr = nf
-                                break
+                        if v is not None or tab.meta is None:
+                            regs[a] = v
                             continue
-                        regs[a] = v
+                        idx = tab.meta.hash.get("__index")      # the object's class
                     elif type(obj) is str and L.string_meta is not None:
                         idx = L.string_meta.hash.get("__index")
-                        if type(idx) is LuaTable:
-                            regs[a] = idx.get(key)
-                        else:
-                            fr.pc = pc
-                            nf = get_slow(L, th, fr, obj, key, a, b)
-                            if nf is not fr:
-                                fr = nf
-                                break
                     else:
-                        fr.pc = pc
-                        nf = get_slow(L, th, fr, obj, key, a, b)
-                        if nf is not fr:
-                            fr = nf
-                            break
+                        idx = None
+                    if type(idx) is LuaTable:
+                        tab = idx
+                        v = tab.get(key)
+                        if v is not None or tab.meta is None:
+                            regs[a] = v
+                            continue
+                    fr.pc = pc
+                    nf = get_slow(L, th, fr, obj, key, a, b)
+                    if nf is not fr:
+                        fr = nf
+                        break
                 elif 22 <= op <= 45 and (op <= 31 or op >= 35):
                     # SUB .. SHR on registers; ADDK .. BXORK with a constant number, as
                     # aop, the register form's opcode: 34 ADD, 35 SUB, 36 MUL, 37 MOD,
