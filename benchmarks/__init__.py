@@ -22,7 +22,7 @@ LUA = "lua5.4"
 TIME = "/usr/bin/time"  # GNU time, for the peak RSS (%M)
 
 # name -> (small size, default size); the size is the program's arg[1]. Default sizes
-# take lua5.4 about 0.05-0.3 s, so that start-up (measured on its own) weighs little.
+# take lua5.4 about 0.02-0.4 s, so that start-up (measured on its own) weighs little.
 PROGRAMS: dict[str, tuple[int, int]] = {
     "fib": (18, 30),
     "calls": (20000, 2000000),
