@@ -11,7 +11,7 @@ if TYPE_CHECKING:      # annotations only: typing costs ~3 ms at start-up
 
 from . import vm
 from .debuginfo import funcnamefromcode
-from .errors import ArgError, LuaError, LuaSyntaxError, chunkid
+from .errors import LuaError, LuaSyntaxError, chunkid
 from .frame import K_BOUNDARY, K_CMARK, K_PCALL, RUNNING, SUSPENDED, DEAD, NORMAL, Frame, LuaThread, new_frame
 from .lauxlib import obj_type_name, tolstring, type_name
 from . import chunkcache
@@ -20,7 +20,7 @@ from .hooks import HOOK_MARK
 
 FINALIZER_MARK = "finalizer"     # aux of a running __gc's frame (C Lua's CIST_FIN)
 from .opcodes import OP_CALL, OP_TAILCALL, OP_TFORCALL
-from .objects import Builtin, LuaFunction, Special, Upvalue, Userdata
+from .objects import LuaFunction, Upvalue, Userdata
 from .table import LuaTable
 
 _NO_ENV = object()
@@ -70,35 +70,7 @@ class LuaState:
         return self._call(f, args, None)
 
     def _call(self, f: Any, args: tuple, marker: Optional[Frame]) -> list:
-        th = self.current
-        if marker is not None:
-            vm.push_marker(th, marker)
-        depth = len(th.frames)
-        th.nny += 1
-        try:
-            for _ in range(vm.MAXTAGLOOP):
-                tf = type(f)
-                if tf is LuaFunction:
-                    vm.push_lua(self, th, f, args, K_BOUNDARY, 0, -1)
-                    return vm.execute(self, th)
-                if tf is Builtin or tf is Special:
-                    vm.enter_ccall(th)
-                    try:
-                        fn = f.fn   # a reference of our own: f.fn may change meanwhile
-                        return list(fn(self, *args))
-                    except ArgError as e:
-                        raise vm.arg_error(self, marker, f, e) from None
-                    finally:
-                        th.nccalls -= 1
-                tm = vm.tm_of(self, f, "__call")
-                if tm is None:
-                    raise LuaError(f"attempt to call a {obj_type_name(f)} value")
-                args = (f,) + tuple(args)
-                f = tm
-            raise LuaError("'__call' chain too long; possible loop")
-        finally:
-            th.nny -= 1
-            del th.frames[depth - (marker is not None):]
+        return vm.host_call(self, self.current, f, args, marker)
 
     def pcall(self, f: Any, *args: Any, traceback: bool = False) -> tuple:
         """Call ``f`` in protected mode: ``(True, results)`` or ``(False, LuaError)``.

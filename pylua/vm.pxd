@@ -15,7 +15,7 @@ cdef int K_CALL, K_BOUNDARY, K_MM, K_COND, K_DISCARD, K_CONCAT, K_PCALL, K_COBAS
 cdef int K_CLOSE, K_ERRCLOSE, MAX_STACK_SLOTS
 cdef object MININTEGER, MAXINTEGER
 cdef long long TABLE_BYTES, CLOSURE_BYTES, STRING_HEADER
-cdef int OP_ADD, OP_BAND, OP_BNOT, OP_BOR, OP_BXOR, OP_DIV, OP_IDIV, OP_MOD, OP_MUL
+cdef int OP_ADD, OP_BAND, OP_BNOT, OP_BOR, OP_BXOR, OP_DIV, OP_MOD, OP_MUL
 cdef int OP_POW, OP_SHL, OP_SHR, OP_SUB, OP_UNM
 
 cpdef object arith_raw(int op, object x, object y, Frame fr=*)
@@ -66,6 +66,11 @@ cdef Frame finish_coroutine(object L, LuaThread co, bint ok, object res)
 cdef Frame switch_to_resumer(object L, LuaThread co, bint ok, object values)
 cdef Frame yield_(object L, LuaThread th, Special fn, object values, int ret_a, int nresults,
                   int layers=*, int kind=*, object aux=*)
+
+cpdef object execute(object L, LuaThread th)
+@cython.locals(depth=int)
+cpdef object host_call(object L, LuaThread th, object f, object args, Frame marker)
+cpdef push_marker(LuaThread th, Frame marker)
 
 @cython.locals(th=LuaThread, fr=Frame, nf=Frame, frames=list, code=list, regs=list, upvals=list,
                pc=int, top=int, hooked=int, ins=Instr, op=int, a=int, b=int, c=int, k=int,

@@ -20,7 +20,7 @@ if TYPE_CHECKING:      # annotations only: typing costs ~3 ms at start-up
 
 from . import hooks
 from . import opcodes as O
-from .opcodes import (OP_ADD, OP_BAND, OP_BNOT, OP_BOR, OP_BXOR, OP_DIV, OP_IDIV, OP_MOD, OP_MUL,
+from .opcodes import (OP_ADD, OP_BAND, OP_BNOT, OP_BOR, OP_BXOR, OP_DIV, OP_MOD, OP_MUL,
                       OP_POW, OP_SHL, OP_SHR, OP_SUB, OP_UNM)
 from .debuginfo import TM_NAMES, formatvarinfo, funcnamefromcode, getobjname, line_at, upvalname
 from .errors import ArgError, ErrorInErrorHandling, LuaError, chunkid
@@ -1253,6 +1253,39 @@ def execute(L, th: LuaThread) -> list:
             fr = unwind(L, e)
         except Exception as ex:     # a bug in pylua: still a Lua error, with a hint
             fr = unwind(L, internal_error(ex))
+
+
+def host_call(L, th: LuaThread, f: Any, args, marker: Optional[Frame]) -> list:
+    """Call ``f`` from host code running in ``th`` (``lua_call``): above ``marker``, the
+    frame standing for the host function, or right on the running frame (None)."""
+    if marker is not None:
+        push_marker(th, marker)
+    depth = len(th.frames)
+    th.nny += 1
+    try:
+        for _ in range(MAXTAGLOOP):
+            tf = type(f)
+            if tf is LuaFunction:
+                push_lua(L, th, f, args, K_BOUNDARY, 0, -1)
+                return execute(L, th)
+            if tf is Builtin or tf is Special:
+                enter_ccall(th)
+                try:
+                    fn = f.fn   # a reference of our own: f.fn may change meanwhile
+                    return list(fn(L, *args))
+                except ArgError as e:
+                    raise arg_error(L, marker, f, e) from None
+                finally:
+                    th.nccalls -= 1
+            tm = tm_of(L, f, "__call")
+            if tm is None:
+                raise LuaError(f"attempt to call a {obj_type_name(f)} value")
+            args = (f,) + tuple(args)
+            f = tm
+        raise LuaError("'__call' chain too long; possible loop")
+    finally:
+        th.nny -= 1
+        del th.frames[depth - (marker is not None):]
 
 
 def unwind(L, e: LuaError) -> Frame:
