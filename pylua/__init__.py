@@ -109,3 +109,16 @@ def _crc32(name: str) -> int:
 
 
 sys.meta_path.insert(0, _SourceOrCompiled)
+
+
+_LAZY_EXPORTS = {"LuaRuntime": "runtime", "LuaError": "errors", "LuaSyntaxError": "errors"}
+
+
+def __getattr__(name: str):
+    """``pylua.LuaRuntime`` and its errors, imported at first use: a plain
+    ``import pylua`` (the CLI's) stays cheap."""
+    module = _LAZY_EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pylua' has no attribute {name!r}")
+    from importlib import import_module
+    return getattr(import_module(f"pylua.{module}"), name)
