@@ -47,8 +47,9 @@ result goes back as: a tuple -> several Lua results, anything else -> one.  An
 exception it raises becomes a Lua error ``"<position>: ValueError: message"``,
 catchable by ``pcall``; uncaught, it reaches Python as ``LuaError`` whose
 ``__cause__`` is the original exception.  (lupa re-raises the original exception
-instead, and gives Python objects attribute access inside Lua: pylua keeps them
-opaque, so a script sees only what it is given.)
+instead, gives Python objects attribute access inside Lua and a ``python`` module
+to scripts: pylua keeps Python objects opaque and gives scripts no ``python``
+module, so a script reaches only what it is given.)
 
 A ``LuaRuntime`` is not thread-safe: use it from one thread at a time.
 """
@@ -83,6 +84,9 @@ class LuaRuntime:
     ``contextlib.redirect_stdout`` and pytest's capture see Lua's output, in order
     with Python's).
     """
+
+    lua_version = (5, 4)             # as lupa's LuaRuntime tells them
+    lua_implementation = "Lua 5.4"
 
     def __init__(self, *, encoding: Optional[str] = "utf-8",
                  stdout: Optional[BinaryIO] = None, stderr: Optional[BinaryIO] = None) -> None:
@@ -563,7 +567,9 @@ class LuaThreadRef(LuaRef):
     """A Lua coroutine. Iterating resumes it and gives each value it yields (a tuple
     when it yields several); ``send(value)`` resumes it with a value, like a
     generator.  When it returns, iteration stops (``StopIteration.value``: what it
-    returned); an error it raises is a ``LuaError``."""
+    returned); an error it raises is a ``LuaError``.  Resumed this way, from
+    synchronous Python, it cannot wait on an async function (that is a Lua error):
+    run coroutines that wait inside ``execute``/``execute_async``."""
 
     __slots__ = ("_first_args",)
 

@@ -236,6 +236,7 @@ def test_python_callables_get_converted_arguments_and_give_results(lua):
     assert lua.eval("select('#', none())") == 1                    # None is one nil
     assert lua.eval("type(one())") == "userdata"                   # a list is one value
     assert lua.eval("...", record) is record                       # the same callable back
+    assert LuaRuntime.lua_version == (5, 4) == lupa.lua54.LuaRuntime().lua_version
     assert lua.eval("type(...)", Color) == "function"              # classes too
     assert lua.eval("(...)(7)", Color) == 7 and lua.eval("math.type((...)(7))", Color) == "integer"
 
@@ -497,6 +498,21 @@ def test_async_functions_from_coroutines_pcall_and_metamethods(lua):
     """
     assert lua.execute(code) == ("in wrap", "in pcall", "field")
     assert asyncio.run(lua.execute_async(code)) == ("in wrap", "in pcall", "field")
+
+
+def test_async_python_function_may_call_lua_again(lua):
+    lua.globals().sleep_echo = _sleep_echo
+
+    async def tenfold(x):
+        return await lua.eval_async("sleep_echo(0.01, ...) * 10", x)
+
+    lua.globals().tenfold = tenfold
+    assert lua.eval("tenfold(4)") == 40
+
+    async def main():
+        return await asyncio.gather(*(lua.eval_async("tenfold(...) + 1", i) for i in range(5)))
+
+    assert asyncio.run(main()) == [1, 11, 21, 31, 41]
 
 
 def test_many_lua_tasks_wait_concurrently(lua):
