@@ -66,6 +66,7 @@ if TYPE_CHECKING:
 from . import scheduler
 from .errors import LuaError
 from .frame import DEAD, LuaThread
+from .lauxlib import type_name
 from .objects import Builtin, LuaFunction, Special, Userdata
 from .state import LuaState
 from .table import LuaTable, TableKeyError
@@ -97,8 +98,9 @@ class LuaRuntime:
         self._ascii_same = encoding is not None and \
             ascii_bytes.decode(encoding, "replace").encode(encoding) == ascii_bytes
         self._host_depth = 0        # sync Python callables running (called from Lua)
-        self._L = LuaState(stdout if stdout is not None else _PythonStream("stdout", self),
-                           stderr if stderr is not None else _PythonStream("stderr", self))
+        self._L = LuaState(
+            stdout if stdout is not None else _PythonStream("stdout", self._source_encoding),
+            stderr if stderr is not None else _PythonStream("stderr", self._source_encoding))
         self._pyobject_meta = LuaTable()
         self._pyobject_meta.set_str("__name", PYOBJECT_NAME)
         self._pyobject_meta.set_str("__metatable", False)   # scripts cannot look inside
@@ -407,10 +409,10 @@ class _PythonStream(io.RawIOBase):
     write: decodable text through the text layer (so it stays in order with
     Python's prints and reaches redirections), other bytes to its buffer."""
 
-    def __init__(self, name: str, runtime: LuaRuntime) -> None:
+    def __init__(self, name: str, encoding: str) -> None:
         super().__init__()
         self._name = name
-        self._encoding = runtime._source_encoding
+        self._encoding = encoding
 
     def writable(self) -> bool:
         return True
@@ -457,7 +459,7 @@ class LuaRef:
         return hash(id(self._obj))
 
     def __repr__(self) -> str:
-        return f"<Lua {_lua_type_name(self._obj)} at {hex(id(self._obj))}>"
+        return f"<Lua {type_name(self._obj)} at {hex(id(self._obj))}>"
 
     def __str__(self) -> str:
         rt = self._runtime
@@ -484,11 +486,6 @@ class LuaRef:
     async def call_async(self, *args: Any) -> Any:
         """Call the value as a task of the running event loop."""
         return self._runtime._pack(await self._runtime._call_async(self._obj, args))
-
-
-def _lua_type_name(v: Any) -> str:
-    from .lauxlib import type_name
-    return type_name(v)
 
 
 class LuaTableRef(LuaRef):
