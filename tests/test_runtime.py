@@ -563,5 +563,5 @@ def test_readme_example_runs_as_written():
         "<page of a.org>", "<page of b.org><page of c.org>"]
     readme = (REPO_ROOT / "README.md").read_text()
     example = (REPO_ROOT / "examples" / "embed.py").read_text()
-    body = example.split("\n\n", 1)[1]     # after the module docstring
-    assert body.strip() in readme
+    body = example.split('"""', 2)[2].strip()      # all but the module docstring
+    assert body.startswith("import asyncio") and f"```python\n{body}\n```" in readme
