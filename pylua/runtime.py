@@ -189,7 +189,8 @@ class LuaRuntime:
         return bytes(code).decode("latin-1")
 
     def _call(self, f: Any, args: tuple, api: str) -> list:
-        """Call a Lua value from synchronous Python code; its results converted."""
+        """Call a Lua value from synchronous Python code (for ``api``, a key of
+        ASYNC_TWINS); its results converted."""
         largs = tuple(map(self._to_lua, args))
         L = self._L
         if self._host_depth:
@@ -320,14 +321,21 @@ class LuaRuntime:
         raise TypeError(f"not a Lua value: {v!r}")
 
 
+ASYNC_TWINS = {     # sync API: (what it is called in messages, its async twin)
+    "execute": ("LuaRuntime.execute()", "await runtime.execute_async(...)"),
+    "eval": ("LuaRuntime.eval()", "await runtime.eval_async(...)"),
+    "require": ("LuaRuntime.require()", "await runtime.eval_async('require(...)', name)"),
+    "call": ("Calling a Lua function", "await function.call_async(...)"),
+}
+
+
 def _refuse_running_loop(api: str) -> None:
     """The sync API runs its own event loop: inside a running one it would block it."""
     asyncio = sys.modules.get("asyncio")
     if asyncio is not None and asyncio._get_running_loop() is not None:
-        raise RuntimeError(
-            f"LuaRuntime.{api}() cannot run inside a running asyncio event loop "
-            f"(it would block it): use 'await runtime.{api}_async(...)' "
-            f"or 'await function.call_async(...)' there")
+        what, twin = ASYNC_TWINS[api]
+        raise RuntimeError(f"{what} cannot run inside a running asyncio event loop "
+                           f"(it would block it): use '{twin}' there")
 
 
 class _PythonFunction:
