@@ -103,6 +103,8 @@ def test_strings_that_do_not_decode_come_back_as_bytes(lua):
     raw = LuaRuntime(encoding=None)
     assert raw.eval("'abc'") == b"abc" and raw.eval("'é'") == "é".encode()
     assert raw.eval("#...", "é") == 2                          # str still goes as UTF-8
+    assert raw.execute(b"return '\xff', #'\xff'") == (b"\xff", 1)   # code as bytes, as is
+    assert raw.execute("return 'é'") == "é".encode()          # code as str: UTF-8
 
 
 @pytest.mark.parametrize("code", [
