@@ -19,7 +19,7 @@ import os
 import sys
 
 from . import __version__
-from . import chunkcache
+from . import chunkcache, scheduler
 from .errors import LuaError
 from .lauxlib import type_name
 from .state import LuaState
@@ -80,7 +80,7 @@ def report(L: LuaState, e: LuaError) -> None:
 
 
 def docall(L: LuaState, f, *args) -> bool:
-    ok, res = L.pcall(f, *args, traceback=True)
+    ok, res = scheduler.run_protected(L, f, args, traceback=True)
     if not ok:
         report(L, res)
     return ok
@@ -189,7 +189,7 @@ def dolibrary(L: LuaState, spec: str) -> bool:
         mod = name
         name = mod.split("-", 1)[0] if "-" in mod else mod
     req = L.globals.get_str("require")
-    ok, res = L.pcall(req, mod, traceback=True)
+    ok, res = scheduler.run_protected(L, req, (mod,), traceback=True)
     if not ok:
         report(L, res)
         return False

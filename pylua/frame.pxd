@@ -46,6 +46,7 @@ cdef class LuaThread:
     cdef public int wait_layers
     cdef public bint resumed_by_wrap
     cdef public object results
+    cdef public bint is_task
     cdef object __weakref__
 
 

@@ -21,6 +21,7 @@ K_COBASE = 7     # body of a coroutine: its end resumes the resumer
 K_CMARK = 8      # not a running function: marks host code (a C function) on the stack
 K_CLOSE = 9      # a __close handler: afterwards the caller's closing instruction runs again
 K_ERRCLOSE = 10  # a __close handler run while a pcall catches an error (aux: vm.ErrorClose)
+K_THEN = 11      # results go through the host function below (aux: its continuation)
 
 # Thread status, as coroutine.status names them.
 SUSPENDED, RUNNING, NORMAL, DEAD = "suspended", "running", "normal", "dead"
@@ -77,7 +78,7 @@ class LuaThread:
     __slots__ = ("L", "frames", "status", "resumer", "func", "nny", "nccalls", "cbase", "error", "hook", "hookmask", "basehookcount", "hookcount", "oldpc",
                  "allowhook", "transfer",
                  "in_stack_error",
-                 "wait", "wait_layers", "resumed_by_wrap", "results", "__weakref__")
+                 "wait", "wait_layers", "resumed_by_wrap", "results", "is_task", "__weakref__")
 
     def __init__(self, L: Any, func: Any) -> None:
         self.L = L
@@ -105,6 +106,7 @@ class LuaThread:
         self.wait_layers = 0
         self.resumed_by_wrap = False                # errors propagate instead of returning
         self.results: Optional[list] = None         # what a K_BOUNDARY frame returned
+        self.is_task = False                        # the base of a scheduler task: may wait
 
     def __repr__(self) -> str:
         return f"<LuaThread {id(self):#x} {self.status}>"

@@ -129,6 +129,8 @@ class Collector:
         L = self.L
         roots = [L.registry, L.globals, L.string_meta, L.main, L.current]
         roots.extend(L.type_metas.values())
+        if L.scheduler is not None:     # threads parked in tasks
+            roots.extend(L.scheduler.threads())
         return [r for r in roots if r is not None]
 
     def _mark(self):

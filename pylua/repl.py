@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
+from . import scheduler
 from .errors import LuaError, LuaSyntaxError
 from .state import LuaState
 
@@ -104,7 +105,7 @@ def repl(L: LuaState) -> None:
                 continue
             if f is None:
                 break
-            ok, res = L.pcall(f, traceback=True)
+            ok, res = scheduler.run_protected(L, f, (), traceback=True)
             if ok:
                 _print_results(L, res)
             else:

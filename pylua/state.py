@@ -53,6 +53,7 @@ class LuaState:
         self.warnings_on = False
         self.gc = Collector(self)
         self.gc_mode = "incremental"
+        self.scheduler = None           # scheduler.Scheduler once Lua code first waits
         self.registry.set_int(1, self.main)
         self.registry.set_int(2, self.globals)
         if open_libs:

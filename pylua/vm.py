@@ -25,7 +25,7 @@ from .opcodes import (OP_ADD, OP_BAND, OP_BNOT, OP_BOR, OP_BXOR, OP_DIV, OP_MOD,
 from .debuginfo import TM_NAMES, formatvarinfo, funcnamefromcode, getobjname, line_at, upvalname
 from .errors import ArgError, ErrorInErrorHandling, LuaError, chunkid
 from .frame import (K_BOUNDARY, K_CALL, K_CLOSE, K_CMARK, K_COBASE, K_COND, K_CONCAT, K_DISCARD,
-                    K_ERRCLOSE, K_MM,
+                    K_ERRCLOSE, K_MM, K_THEN,
                     K_PCALL, MAX_C_CALLS, MAX_C_CALLS_ERR, MAX_STACK_SLOTS, ERROR_STACK_EXTRA, DEAD, NORMAL,
                     RUNNING, SUSPENDED, Frame, LuaThread, new_frame)
 from .lauxlib import obj_type_name, tolstring, type_error as type_error_arg
@@ -38,6 +38,7 @@ from .table import LuaTable, TableKeyError
 
 MAXTAGLOOP = 2000
 PROTECTED = "protected"
+TIME_SLICE = 2000     # backward jumps and calls between looks at the event loop
 COND_NEGATE = 2          # K_COND aux bit: the metamethod answers the opposite question   # aux of a host marker whose host code catches errors itself
 LFIELDS_PER_FLUSH = O.LFIELDS_PER_FLUSH
 
@@ -529,14 +530,18 @@ def deliver(L, th: LuaThread, fr: Frame, res) -> Optional[Frame]:
         place_results(caller, (True,) * len(fr.aux) + tuple(res), fr.ret_a, fr.nresults)
     elif kind == K_CLOSE:
         caller.pc -= 1          # run RETURN/CLOSE again for the remaining variables
+    elif kind == K_THEN:        # the host function below finishes with the results
+        th.frames.pop()
+        return deliver(L, th, caller, caller.aux(L, res))
     return caller
 
 
 def call_builtin(L, caller: Frame, f: Builtin, args):
-    """Run a host function called from ``caller``; errors learn who raised them."""
+    """Run a host function called from ``caller``; errors learn who raised them. An
+    async host function (its result is awaitable) parks the thread: ``Park``."""
     fn = f.fn       # a new reference: the function may replace f.fn while it runs
     try:
-        return fn(L, *args)
+        res = fn(L, *args)
     except ArgError as e:
         err = arg_error(L, caller, f, e)
         err.cfunc = f
@@ -545,6 +550,11 @@ def call_builtin(L, caller: Frame, f: Builtin, args):
         if e.cfunc is None and e.traceback is None:
             e.cfunc = f
         raise
+    if type(res) is tuple or type(res) is list:
+        return res
+    if hasattr(res, "__await__"):
+        raise Park(res, f)
+    return res
 
 
 def call_builtin_hooked(L, th: LuaThread, caller: Frame, f: Builtin, args):
@@ -565,7 +575,11 @@ def precall(L, th: LuaThread, f: Any, args, kind: int, ret_a: int, nresults: int
             return fr
         if tf is Builtin:
             caller = th.frames[-1]
-            res = call_builtin(L, caller, f, args)
+            try:
+                res = call_builtin(L, caller, f, args)
+            except Park as p:
+                wait_frame(th, p, kind, ret_a, nresults, aux)
+                raise
             if kind == K_CALL:
                 place_results(caller, res, ret_a, nresults)
                 return caller
@@ -651,13 +665,19 @@ def pcall_builtin(L, th: LuaThread, layers: tuple, target: Builtin, args: tuple,
     caller = th.frames[-1]
     marker = new_frame(layers[-1], K_CMARK)
     push_marker(th, marker)
+    parked = None
     try:
         res = (True,) * len(layers) + tuple(call_builtin(L, marker, target, args))
     except LuaError as e:
         value = e.value if handler is None else L.call_handler(handler, e)
         res = (True,) * (len(layers) - 1) + (False, value)
+    except Park as p:
+        parked = p
     finally:
         th.frames.pop()
+    if parked is not None:      # the awaited call is the protected one
+        wait_frame(th, parked, K_PCALL, ret_a, nresults, layers).handler = handler
+        raise parked
     place_results(caller, res, ret_a, nresults)
     return caller
 
@@ -690,13 +710,19 @@ def _special_call(L, th: LuaThread, f: Special, args, ret_a: int, nresults: int)
         if th.hookmask:
             hooks.c_event(L, th, f, "call")
         return yield_(L, th, f, tuple(args), ret_a, nresults)
-    if kind == "then_call":     # a host function that ends by calling (dofile, pairs)
-        callee, callee_args = f.data(L, *args)
+    if kind == "then_call":     # a host function that ends by calling (dofile, pairs, require)
+        target = f.data(L, *args)
+        callee, callee_args = target[0], target[1]
         if callee is None:      # nothing to call: these are its results
             caller = th.frames[-1]
             place_results(caller, callee_args, ret_a, nresults)
             return caller
-        return precall(L, th, callee, callee_args, K_CALL, ret_a, nresults)
+        if len(target) == 2:
+            return precall(L, th, callee, callee_args, K_CALL, ret_a, nresults)
+        host = new_frame(f, K_CALL, ret_a, nresults)   # it finishes after the call
+        host.aux = target[2]
+        push_marker(th, host)
+        return precall(L, th, callee, callee_args, K_THEN, 0, -1)
     # Only debug.sethook gets here: it may turn hooks on, so always report.
     res = hooks.call_builtin_hooked(L, th, f, args, lambda a: f.fn(L, *a))
     caller = th.frames[-1]
@@ -809,7 +835,7 @@ def yield_(L, th: LuaThread, fn: Special, values: tuple, ret_a: int, nresults: i
     """Suspend ``th``; when resumed, its values go where a call of kind ``kind``
     would have put its results."""
     # Raised by the C function lua_yield: no position.
-    if th is L.main:
+    if th is L.main or th.is_task:
         raise LuaError("attempt to yield from outside a coroutine")
     if th.nny > 0:
         raise LuaError("attempt to yield across a C-call boundary")
@@ -818,6 +844,155 @@ def yield_(L, th: LuaThread, fn: Special, values: tuple, ret_a: int, nresults: i
     th.wait_layers = layers
     th.status = SUSPENDED
     return switch_to_resumer(L, th, True, values)
+
+
+# ---------------------------------------------------------------- parking
+# An async host function (one whose result is awaitable) parks its Lua thread: the
+# call is left on the stack as a frame for the host function (proto None), like a C
+# function's CallInfo, and ``Park`` carries the awaitable out of the loop to the
+# scheduler (scheduler.py), which later delivers the awaited results to that frame
+# (or raises an error in it) and runs on. Nothing of the Lua state lives on the
+# Python stack meanwhile, so any number of Lua threads can wait at once.
+
+class Park(Exception):
+    """Internal: the running Lua thread waits for ``awaitable`` (None: it only gives
+    the event loop a turn, see ``time_slice``)."""
+
+    def __init__(self, awaitable: Any, fn: Any) -> None:
+        super().__init__()
+        self.awaitable = awaitable
+        self.fn = fn                # the host function that returned it
+        self.thread: Optional[LuaThread] = None
+        self.waiting = False        # a frame for the call is on top of ``thread``
+
+
+def wait_frame(th: LuaThread, p: Park, kind: int, ret_a: int, nresults: int,
+               aux: Any = None) -> Frame:
+    """Leave the parked call on ``th`` as a frame whose results go where ``kind`` says."""
+    wf = new_frame(p.fn, kind, ret_a, nresults)
+    wf.aux = aux
+    push_marker(th, wf)
+    p.waiting = True
+    return wf
+
+
+def park(L, p: Park) -> tuple:
+    """``p`` reached ``run_from``: raise it on to the scheduler if the thread can wait;
+    else (a host function such as a sort comparator's caller is on the stack) the
+    (frame, error) to go on with: the waiting call fails there."""
+    th = L.current
+    if p.awaitable is not None and not p.waiting:
+        wait_at_call(th, p)     # called by CALL or TFORCALL: the caller's registers
+    p.thread = th
+    if can_wait(L, th):
+        raise p
+    if p.awaitable is None:
+        return th.frames[-1], None
+    return None, cannot_wait(p.awaitable, p.fn)
+
+
+def wait_at_call(th: LuaThread, p: Park) -> None:
+    caller = th.frames[-1]
+    ins = caller.code[caller.pc - 1]
+    if ins.op == O.OP_TFORCALL:
+        wait_frame(th, p, K_CALL, ins.a + 4, ins.c)
+    else:
+        wait_frame(th, p, K_CALL, ins.a, ins.c - 1)
+
+
+def can_wait(L, th: LuaThread) -> bool:
+    """No host code between ``th`` and the scheduler: neither in the threads that
+    resumed it nor below them (a task's or the driven main thread's base)."""
+    while th.nny == 0:
+        res = th.resumer
+        if res is None:
+            return th.is_task
+        th = res
+    return False
+
+
+def cannot_wait(awaitable: Any, fn: Any) -> LuaError:
+    if hasattr(awaitable, "close"):
+        awaitable.close()       # never awaited: no warning about it
+    err = LuaError("attempt to yield across a C-call boundary "
+                   "(an async function called from host code)")
+    err.cfunc = fn
+    return err
+
+
+def time_slice(L, th: LuaThread, fr: Frame, pc: int) -> int:
+    """The running thread has used up its budget of jumps and calls: let the event
+    loop run other work if the scheduler says so. Returns the next budget."""
+    sched = L.scheduler
+    if sched is not None and sched.slice_over():
+        fr.pc = pc
+        raise Park(None, None)
+    return TIME_SLICE
+
+
+def resume_parked(L, p: Park, values: Any, err: Optional[LuaError]) -> list:
+    """Go on with the thread parked by ``p``: the awaited call returns ``values`` (or
+    fails with ``err``); returns when the host's call of Lua ends."""
+    th = p.thread
+    L.current = th
+    fr = th.frames[-1]
+    if err is not None:
+        err = host_error(L, th, p, err)
+    elif p.waiting:
+        th.frames.pop()
+        try:
+            fr = deliver(L, th, fr, values)
+        except LuaError as e:
+            err = e
+        except Park as p2:
+            fr, err = park(L, p2)
+    return run_from(L, fr, err)
+
+
+def host_error(L, th: LuaThread, p: Park, ex: Exception) -> LuaError:
+    """The Lua error for the exception an awaited call raised."""
+    if isinstance(ex, LuaError):
+        err = ex
+    elif isinstance(ex, ArgError):
+        err = arg_error(L, th.frames[-2] if len(th.frames) > 1 else None, p.fn, ex)
+    else:
+        text = str(ex)
+        err = LuaError(f"{type(ex).__name__}: {text}" if text else type(ex).__name__)
+    return err      # no cfunc: the waiting frame on the stack stands for p.fn
+
+
+def start_call(L, th: LuaThread, f: Any, args: tuple) -> Frame:
+    """Push the frames of a call of ``f`` from host code that the scheduler drives
+    (no ``nny``: it may wait): a protected marker, then ``f``'s frame."""
+    marker = new_frame(None, K_CMARK)
+    marker.aux = PROTECTED
+    push_marker(th, marker)
+    if type(f) is not LuaFunction:
+        f, args = TRAMPOLINE, (f,) + tuple(args)
+    return push_lua(L, th, f, args, K_BOUNDARY, 0, -1)
+
+
+def abandon(L, th: LuaThread, depth: int, err: Any) -> None:
+    """A parked call will never go on (its task was cancelled): close its pending
+    to-be-closed variables, innermost first, in ``th`` (frames above ``depth``) and
+    in the coroutines it was running, which die."""
+    chain = []
+    while th is not None:
+        chain.append(th)
+        th = th.resumer
+    for t in chain:
+        L.current = t
+        base = depth if t is chain[-1] else 0
+        unwound = t.frames[base:]
+        del t.frames[base:]
+        for fr in unwound:
+            if fr.open_upvals:
+                close_upvals(fr, 0)
+        pending = [fr for fr in reversed(unwound) if fr.tbc]
+        if t is not chain[-1]:
+            t.status = DEAD
+            t.resumer = None
+        err = close_unwound(L, t, pending, err)
 
 
 # ---------------------------------------------------------------- slow paths
@@ -1243,16 +1418,31 @@ def internal_error(ex: BaseException) -> LuaError:
 
 def execute(L, th: LuaThread) -> list:
     """Run ``th``'s top frame until host code gets control back (see module doc)."""
-    fr = th.frames[-1]
+    return run_from(L, th.frames[-1], None)
+
+
+def run_from(L, fr: Optional[Frame], err: Optional[LuaError]) -> list:
+    """Run the current thread from frame ``fr`` (or, with ``err``, from raising that
+    error in it) until the call from host code returns. ``Park`` leaves here only
+    towards the scheduler, when the waiting thread may wait (see ``park``)."""
     while True:
+        if err is not None:
+            try:
+                fr = unwind(L, err)     # raises the error when it goes on to host code
+                err = None
+            except Park as p:           # an async __close handler while unwinding
+                fr, err = park(L, p)
+                continue
         try:
             return _run(L, L.current, fr)
         except Exit as ex:
             return ex.value
         except LuaError as e:
-            fr = unwind(L, e)
+            err = e
+        except Park as p:
+            fr, err = park(L, p)
         except Exception as ex:     # a bug in pylua: still a Lua error, with a hint
-            fr = unwind(L, internal_error(ex))
+            err = internal_error(ex)
 
 
 def host_call(L, th: LuaThread, f: Any, args, marker: Optional[Frame]) -> list:
@@ -1272,7 +1462,10 @@ def host_call(L, th: LuaThread, f: Any, args, marker: Optional[Frame]) -> list:
                 enter_ccall(th)
                 try:
                     fn = f.fn   # a reference of our own: f.fn may change meanwhile
-                    return list(fn(L, *args))
+                    res = fn(L, *args)
+                    if type(res) is not tuple and type(res) is not list and hasattr(res, "__await__"):
+                        raise cannot_wait(res, f)
+                    return list(res)
                 except ArgError as e:
                     raise arg_error(L, marker, f, e) from None
                 finally:
@@ -1307,6 +1500,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
     """The dispatch loop. The outer loop (re)loads the running frame; every switch of
     frame or thread (call, return, metamethod, resume, yield) breaks out to it."""
     gcc = L.gc
+    budget = TIME_SLICE
     while True:
         if fr is None:      # a function called from host code returned (K_BOUNDARY)
             res = th.results
@@ -1315,6 +1509,9 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
         frames = th.frames
         if not frames or frames[len(frames) - 1] is not fr:    # a thread switch
             th = L.current
+        budget -= 1
+        if budget <= 0:
+            budget = time_slice(L, th, fr, fr.pc)
         code = fr.code
         regs = fr.regs
         upvals = fr.upvals
@@ -1657,6 +1854,9 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     break
                 elif op == 56:   # JMP
                     pc = b
+                    budget -= 1
+                    if budget <= 0:
+                        budget = time_slice(L, th, fr, pc)
                 elif op == 66:   # TEST
                     v = regs[a]
                     if (v is None or v is False) == k:
@@ -1776,6 +1976,9 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                             regs[a] = i
                             regs[a + 3] = i
                             pc = b
+                    budget -= 1
+                    if budget <= 0:
+                        budget = time_slice(L, th, fr, pc)
                 elif op == 72:   # RETURN1
                     v = regs[a]
                     if fr.open_upvals or fr.tbc or hooked:
@@ -1843,6 +2046,9 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     if v is not None:
                         regs[a + 2] = v
                         pc = b
+                        budget -= 1
+                        if budget <= 0:
+                            budget = time_slice(L, th, fr, pc)
                 elif op == 78:   # SETLIST
                     n = b if b else top - a - 1
                     set_list(fr, a, n, c)

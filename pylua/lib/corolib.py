@@ -43,7 +43,7 @@ def co_running(L, *args):
 
 def co_isyieldable(L, *args):
     co = _check_co(args) if args else L.current
-    return (co is not L.main and co.nny == 0,)
+    return (co is not L.main and not co.is_task and co.nny == 0,)
 
 
 def co_close(L, *args):

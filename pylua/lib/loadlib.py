@@ -6,7 +6,7 @@ import io
 import os
 from ..errors import LuaError
 from ..lauxlib import check_string, opt_string
-from ..objects import Builtin
+from ..objects import Builtin, Special
 from ..table import LuaTable
 from .baselib import loadfile
 
@@ -99,12 +99,14 @@ def _searcher_croot(L, *args):
                    "pylua cannot load C modules")
 
 
-def lua_require(L, *args):
+def _require_target(L, *args):
+    """require as a call of the loader (``then_call``): (loader, its arguments, what
+    to do with its results), or (None, results) for a module already loaded."""
     name = check_string(args, 1)
     loaded = L.registry.get_str("_LOADED")
     v = loaded.get(name)
     if v is not None and v is not False:
-        return (v,)
+        return None, (v,)
     searchers = _package_field(L, "searchers")
     if type(searchers) is not LuaTable:
         raise LuaError("'package.searchers' must be a table")
@@ -122,12 +124,21 @@ def lua_require(L, *args):
             data = res[1] if len(res) > 1 else None
             break
         i += 1
-    res = L.call(loader, name, data)
-    if res and res[0] is not None:
-        loaded.set(name, res[0])
-    elif loaded.get(name) is None:
-        loaded.set(name, True)
-    return (loaded.get(name), data)
+
+    def finish(L, res) -> tuple:
+        if res and res[0] is not None:
+            loaded.set(name, res[0])
+        elif loaded.get(name) is None:
+            loaded.set(name, True)
+        return (loaded.get(name), data)
+    return loader, (name, data), finish
+
+
+def lua_require(L, *args):
+    target = _require_target(L, *args)
+    if target[0] is None:
+        return target[1]
+    return target[2](L, L.call(target[0], *target[1]))
 
 
 def lua_searchpath(L, *args):
@@ -154,5 +165,5 @@ def open(L, ignore_env: bool = False) -> LuaTable:
         searchers.set_int(i, Builtin(fn, "searcher"))
     pkg.set_str("searchers", searchers)
     pkg.set_str("searchpath", Builtin(lua_searchpath, "package.searchpath"))
-    L.globals.set_str("require", Builtin(lua_require, "require"))
+    L.globals.set_str("require", Special(lua_require, "require", "then_call", _require_target))
     return pkg
