@@ -159,6 +159,55 @@ def measure_compile(path: str) -> None:
     print(f"{source.count(chr(10)) / best:.0f}")
 
 
+HOST_CALLS = 100_000
+CALL_LOOPS = {   # what one iteration calls: a Lua function, a host function, an async one
+    "Lua function": "local function f() end for _ = 1, n do f() end",
+    "plain host function": "for _ = 1, n do noop() end",
+    "async host function (parks and resumes)": "for _ = 1, n do async_noop() end",
+}
+
+
+def measure_host_calls(n: int = HOST_CALLS) -> None:
+    """In this process: microseconds per call of each loop in CALL_LOOPS, ``n``
+    iterations (best of 3), the loop's own cost included; prints them as JSON."""
+    import json
+    from pylua import scheduler
+    from pylua.objects import Builtin
+    from pylua.state import LuaState
+
+    async def async_noop(L):
+        return ()
+
+    L = LuaState()
+    L.globals.set_str("noop", Builtin(lambda L: (), "noop"))
+    L.globals.set_str("async_noop", Builtin(async_noop, "async_noop"))
+    per_call = {}
+    for what, body in CALL_LOOPS.items():
+        f = L.load(f"local n = ... {body}", "=loop")
+        best = math.inf
+        for _ in range(3):
+            start = time.perf_counter()
+            scheduler.run(L, f, (n,))
+            best = min(best, time.perf_counter() - start)
+        per_call[what] = best / n * 1e6
+    print(json.dumps(per_call))
+
+
+def host_calls(modes: list[str]) -> list[str]:
+    """Report lines: the cost of a call that parks the Lua thread, beside plain calls."""
+    import json
+    lines = []
+    for mode in modes:
+        run = run_process([sys.executable, "-c", "from benchmarks import measure_host_calls;"
+                           " measure_host_calls()"], mode_env(mode))
+        if run.status != 0:
+            raise SystemExit(f"host call measurement failed:\n{run.output}")
+        per_call = json.loads(run.output)
+        lines.append(f"calls (pylua {mode}, loops of {HOST_CALLS:,} in-process, best of 3, per call): "
+                     + ", ".join(f"{what} {us:.2f} us" for what, us in per_call.items()))
+    return lines
+
+
 def startup_and_compile(repeat: int, modes: list[str]) -> list[str]:
     """Report lines: start-up time of print("hi") and parse+compile speed."""
     lines = []
@@ -246,6 +295,6 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(results, modes, pending), flush=True)
     if not args.no_startup:
         print()
-        for line in startup_and_compile(args.repeat, modes):
+        for line in startup_and_compile(args.repeat, modes) + host_calls(modes):
             print(line)
     return 1 if failed else 0

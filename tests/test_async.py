@@ -4,6 +4,7 @@ import asyncio
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -289,3 +290,15 @@ def test_the_command_line_runs_tasks_and_reports_unjoined_errors(tmp_path):
     assert proc.returncode == 0
     assert proc.stdout.splitlines() == ["unjoined ran", "joined"]
     assert "error in a task nobody joined" in proc.stderr and "nobody joins me" in proc.stderr
+
+
+def test_the_readme_task_example_prints_what_it_says(tmp_path):
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme[readme.index("## Tasks and async host functions"):]
+    code = section[section.index("```lua\n") + 7:section.index("```\n", section.index("```lua"))]
+    expected = [line.split("-->")[1].split("(")[0].split() for line in code.splitlines() if "-->" in line]
+    script = tmp_path / "example.lua"
+    script.write_text(code)
+    proc = subprocess.run([sys.executable, "-m", "pylua", str(script)], capture_output=True, text=True)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert [line.split() for line in proc.stdout.splitlines()] == expected

@@ -2,9 +2,12 @@
 
 Correctness only, at the small sizes; timings are never asserted. pylua runs in the
 mode of the test run (tests/run.sh runs the suite compiled, then with PYLUA_PURE=1)."""
+import json
+import sys
+
 import pytest
 
-from benchmarks import PROGRAMS, generated_source, program_commands, run_process
+from benchmarks import CALL_LOOPS, PROGRAMS, generated_source, program_commands, run_process
 
 
 @pytest.mark.parametrize("name", list(PROGRAMS))
@@ -25,3 +28,12 @@ def test_generated_compile_input_has_10000_lines(tmp_path):
     path.write_text(source)
     checked = run_process(["luac5.4", "-p", str(path)])
     assert (checked.status, checked.output) == (0, "")
+
+
+def test_host_call_measurement_reports_each_kind_of_call():
+    run = run_process([sys.executable, "-c",
+                       "from benchmarks import measure_host_calls; measure_host_calls(500)"])
+    assert run.status == 0, run.output
+    per_call = json.loads(run.output)
+    assert list(per_call) == list(CALL_LOOPS)
+    assert all(us > 0 for us in per_call.values())
