@@ -580,3 +580,10 @@ def test_readme_example_runs_as_written():
     example = (REPO_ROOT / "examples" / "embed.py").read_text()
     body = example.split('"""', 2)[2].strip()      # all but the module docstring
     assert body.startswith("import asyncio") and f"```python\n{body}\n```" in readme
+
+
+def test_module_docstring_example():
+    import doctest
+    import pylua.runtime
+    results = doctest.testmod(pylua.runtime)
+    assert results.attempted == 5 and results.failed == 0
