@@ -160,7 +160,7 @@ def run(L, f: Any, args: tuple = (), traceback: bool = False) -> list:
         except vm.Park as p:
             return asyncio_run(_main(L, call, p))
     except LuaError as e:
-        raise call.failed(e) from None
+        raise call.failed(e)
     finally:
         call.close()
 
@@ -208,7 +208,7 @@ async def run_async(L, f: Any, args: tuple = (), traceback: bool = False) -> lis
         except vm.Park as p:
             return await call.drive(p)
     except LuaError as e:
-        raise call.failed(e) from None
+        raise call.failed(e)
     finally:
         call.close()
 
