@@ -52,3 +52,6 @@ cdef class LuaThread:
 
 @cython.locals(fr=Frame)
 cpdef Frame new_frame(object func, int kind, int ret_a=*, int nresults=*, list regs=*)
+cdef list FREE_FRAMES
+cdef int MAX_FREE_FRAMES, free_count
+cpdef release_frame(Frame fr)

@@ -51,7 +51,12 @@ def new_frame(func: Any, kind: int, ret_a: int = 0, nresults: int = -1,
     """A frame for ``func`` whose results go where ``kind`` says (the VM fills in the
     rest for a Lua function). A plain function rather than ``Frame.__init__`` so the
     compiled VM allocates frames without a Python-level call."""
-    fr = Frame.__new__(Frame)
+    global free_count
+    if free_count:
+        free_count -= 1
+        fr = FREE_FRAMES[free_count]
+    else:
+        fr = Frame.__new__(Frame)
     fr.func = func
     fr.proto = None
     fr.code = None
@@ -70,6 +75,26 @@ def new_frame(func: Any, kind: int, ret_a: int = 0, nresults: int = -1,
     fr.tailcall = False
     fr.base = 0             # position of the registers on C Lua's stack
     return fr
+
+
+# Frames that returned and that nothing refers to any more (see ``release_frame``):
+# new_frame takes them before allocating, which saves a Python object allocation and
+# deallocation per Lua call. A fixed array and a count, as a list used as a stack
+# would be reallocated each time it empties and fills again.
+MAX_FREE_FRAMES = 64
+FREE_FRAMES: list = [None] * MAX_FREE_FRAMES
+free_count = 0
+
+
+def release_frame(fr: Frame) -> None:
+    """``fr`` returned and no one keeps it (the VM calls this only for plain Lua calls
+    without open upvalues, to-be-closed variables or hooks): keep it for reuse."""
+    global free_count
+    if free_count < MAX_FREE_FRAMES:
+        fr.regs = None      # its values are garbage now
+        fr.func = None
+        FREE_FRAMES[free_count] = fr
+        free_count += 1
 
 
 class LuaThread:

@@ -2,7 +2,7 @@
 # interpreter; this file declares the C types of the hot loop's locals and makes the
 # call/return path C functions (cpdef where other modules call them too).
 cimport cython
-from pylua.frame cimport Frame, LuaThread, new_frame
+from pylua.frame cimport Frame, LuaThread, new_frame, release_frame
 from pylua.objects cimport Builtin, LuaFunction, Special, Upvalue
 from pylua.proto cimport Proto
 from pylua.table cimport LuaTable
@@ -14,6 +14,7 @@ from pylua.number cimport (div_float, float_to_int, idiv_float, mod_float, pow_f
 cdef int K_CALL, K_BOUNDARY, K_MM, K_COND, K_DISCARD, K_CONCAT, K_PCALL, K_COBASE, K_CMARK
 cdef int K_CLOSE, K_ERRCLOSE, K_THEN, MAX_STACK_SLOTS, TIME_SLICE
 cdef object MININTEGER, MAXINTEGER
+cdef long long INT_MIN, INT_MAX
 cdef long long TABLE_BYTES, CLOSURE_BYTES, STRING_HEADER
 cdef int OP_ADD, OP_BAND, OP_BNOT, OP_BOR, OP_BXOR, OP_DIV, OP_MOD, OP_MUL
 cdef int OP_POW, OP_SHL, OP_SHR, OP_SUB, OP_UNM
@@ -78,5 +79,7 @@ cpdef push_marker(LuaThread th, Frame marker)
 @cython.locals(th=LuaThread, fr=Frame, nf=Frame, frames=list, code=list, regs=list, upvals=list,
                pc=int, top=int, hooked=int, ins=Instr, op=int, a=int, b=int, c=int, k=int,
                uv=Upvalue, tab=LuaTable, arr=list, nargs=int, want=int, j=int, n=int,
-               nv=int, aop=int, cond=bint, va=tuple, args=list, gcc=Collector, budget=int)
+               nv=int, aop=int, cond=bint, va=tuple, args=list, gcc=Collector, budget=int,
+               xi=cython.longlong, yi=cython.longlong, ri=cython.longlong, xf=cython.double,
+               yf=cython.double)
 cdef list _run(object L, LuaThread th, Frame fr)

@@ -14,6 +14,8 @@ constants, signed operands and jump targets already resolved (``decode``); the
 from __future__ import annotations
 
 import math
+from sys import intern
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:      # annotations only: typing costs ~3 ms at start-up
     from typing import Any, Optional
@@ -27,7 +29,7 @@ from .errors import ArgError, ErrorInErrorHandling, LuaError, chunkid
 from .frame import (K_BOUNDARY, K_CALL, K_CLOSE, K_CMARK, K_COBASE, K_COND, K_CONCAT, K_DISCARD,
                     K_ERRCLOSE, K_MM, K_THEN,
                     K_PCALL, MAX_C_CALLS, MAX_C_CALLS_ERR, MAX_STACK_SLOTS, ERROR_STACK_EXTRA, DEAD, NORMAL,
-                    RUNNING, SUSPENDED, Frame, LuaThread, new_frame)
+                    RUNNING, SUSPENDED, Frame, LuaThread, new_frame, release_frame)
 from .lauxlib import obj_type_name, tolstring, type_error as type_error_arg
 from .number import (MAXINTEGER, MININTEGER, div_float, float_to_int, idiv_float, mod_float,
                      pow_float, shift_left, str2number, tonumber, wrap)
@@ -38,6 +40,7 @@ from .table import LuaTable, TableKeyError
 
 MAXTAGLOOP = 2000
 PROTECTED = "protected"
+INT_MIN, INT_MAX = MININTEGER, MAXINTEGER     # C long longs in the compiled VM (vm.pxd)
 TIME_SLICE = 2000     # backward jumps and calls between looks at the event loop
 COND_NEGATE = 2          # K_COND aux bit: the metamethod answers the opposite question   # aux of a host marker whose host code catches errors itself
 LFIELDS_PER_FLUSH = O.LFIELDS_PER_FLUSH
@@ -51,8 +54,11 @@ _IMM_CMP_OPS = {O.OP_EQI, O.OP_LTI, O.OP_LEI, O.OP_GTI, O.OP_GEI}
 
 
 def decode(p: Proto) -> list:
-    """The prototype's code as a list of ``Instr``, operands resolved."""
-    code, K = p.code, p.k
+    """The prototype's code as a list of ``Instr``, operands resolved. String
+    constants are interned: a table key that is the very object looked up is found
+    without comparing characters."""
+    code = p.code
+    K = [intern(v) if type(v) is str else v for v in p.k]
     out = []
     for pc, i in enumerate(code):
         op = i & 0x7F
@@ -1685,8 +1691,9 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     x = regs[b]
                     tx = type(x)
                     if tx is int:
-                        r = x + ins.kc
-                        regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
+                        xi = x; yi = c      # c: the immediate
+                        ri = xi + yi
+                        regs[a] = ri if INT_MIN <= ri <= INT_MAX else wrap(ri)
                         pc += 1
                     elif tx is float:
                         regs[a] = x + ins.kc
@@ -1730,20 +1737,24 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                         aop = op + 12
                     tx = type(x); ty = type(y)
                     if tx is float and ty is float and (aop <= 36 or aop == 39 and y != 0.0):
-                        regs[a] = (x + y if aop == 34 else x - y if aop == 35 else x * y if aop == 36
-                                   else x / y)
+                        xf = x; yf = y      # C doubles in the compiled VM
+                        regs[a] = (xf + yf if aop == 34 else xf - yf if aop == 35
+                                   else xf * yf if aop == 36 else xf / yf)
                         pc += 1
                     elif tx is int and ty is int and (aop <= 36 or aop >= 41 and aop <= 43
                                                       or (aop == 37 or aop == 40) and y != 0):
+                        # C long longs in the compiled VM, which wrap around like Lua's
+                        # integers (-fwrapv); as Python ints, ``wrap`` does it
+                        xi = x; yi = y
                         if aop <= 36:
-                            r = x + y if aop == 34 else x - y if aop == 35 else x * y
+                            ri = xi + yi if aop == 34 else xi - yi if aop == 35 else xi * yi
                         elif aop == 37:
-                            r = x % y
+                            ri = xi % yi if yi != -1 else 0     # C's % traps on MIN % -1
                         elif aop == 40:
-                            r = x // y
+                            ri = xi // yi if yi != -1 else 0 - xi
                         else:
-                            r = x & y if aop == 41 else x | y if aop == 42 else x ^ y
-                        regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
+                            ri = xi & yi if aop == 41 else xi | yi if aop == 42 else xi ^ yi
+                        regs[a] = ri if INT_MIN <= ri <= INT_MAX else wrap(ri)
                         pc += 1
                     elif (tx is int or tx is float) and (ty is int or ty is float) or aop >= 41:
                         fr.pc = pc
@@ -1880,7 +1891,10 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                         else:
                             cond = False
                     else:
-                        if (tx is int or tx is float) and (ty is int or ty is float) or (tx is str and ty is str):
+                        if tx is int and ty is int:
+                            xi = x; yi = y
+                            cond = xi < yi if op == 58 else xi <= yi
+                        elif (tx is int or tx is float) and (ty is int or ty is float) or (tx is str and ty is str):
                             cond = x < y if op == 58 else x <= y
                         else:
                             fr.pc = pc
@@ -1906,7 +1920,13 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 elif op >= 62 and op <= 65:   # LTI, LEI, GTI, GEI
                     x = regs[a]
                     tx = type(x)
-                    if tx is int or tx is float:
+                    if tx is int:       # b: the immediate, as an integer
+                        xi = x; yi = b
+                        cond = (xi < yi if op == 62 else xi <= yi if op == 63
+                                else xi > yi if op == 64 else xi >= yi)
+                        if cond != k:
+                            pc += 1
+                    elif tx is float:
                         if op == 62:
                             cond = x < ins.kb
                         elif op == 63:
@@ -1951,6 +1971,8 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                         pop_frame(th, fr)
                         nf = enter_lua(L, th, f, regs, a + 1, nargs, fr.kind, fr.ret_a, fr.nresults)
                         nf.aux, nf.handler, nf.tailcall = fr.aux, fr.handler, True
+                        if not hooked:
+                            release_frame(fr)
                         fr = nf
                         break
                     args = regs[a + 1:a + 1 + nargs]
@@ -1963,10 +1985,13 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 if op == 73:   # FORLOOP
                     step = regs[a + 2]
                     if type(step) is int:
-                        count = regs[a + 1]     # iterations left (unsigned in C Lua)
-                        if count:
-                            regs[a + 1] = count - 1 if count > 0 else wrap(count - 1)
-                            i = regs[a] + step
+                        xi = regs[a + 1]    # iterations left (unsigned in C Lua)
+                        if xi:
+                            ri = xi - 1
+                            regs[a + 1] = ri if INT_MIN <= ri <= INT_MAX else wrap(ri)
+                            xi = regs[a]; yi = step
+                            ri = xi + yi
+                            i = ri
                             regs[a] = i
                             regs[a + 3] = i
                             pc = b
@@ -1993,6 +2018,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                                 nf.regs[fr.ret_a] = v
                             else:
                                 place_results(nf, (v,), fr.ret_a, want)
+                            release_frame(fr)
                         else:
                             nf = deliver(L, th, fr, (v,))
                     fr = nf
@@ -2007,6 +2033,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                             nf = th.frames[-1]
                             if fr.nresults:
                                 place_results(nf, (), fr.ret_a, fr.nresults)
+                            release_frame(fr)
                         else:
                             nf = deliver(L, th, fr, ())
                     fr = nf
@@ -2021,6 +2048,8 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     res = regs[a:a + n]
                     fr.pc = pc
                     nf = finish_return(L, th, fr, res, a)
+                    if fr.kind == K_CALL and not th.hookmask:
+                        release_frame(fr)
                     fr = nf
                     break
                 elif op == 74:   # FORPREP
