@@ -51,6 +51,52 @@ class Completion:
 
 
 @dataclass
+class Chunk:
+    """A piece of a streamed reply (``Provider.stream``), in the order it came:
+    ``"text"`` (``text`` is the new text), ``"tool_call"`` (``tool_call``, whole,
+    joined from its fragments, after the text) and last ``"done"`` (``completion``
+    is the whole reply, usage included). ``index`` counts the chunks from 1."""
+    type: str
+    index: int
+    text: str = ""
+    tool_call: Optional[ToolCall] = None
+    completion: Optional[Completion] = None
+
+
+class StreamedReply:
+    """Assembles a streamed reply as its fragments arrive, handing out chunks."""
+
+    def __init__(self, model: str = "") -> None:
+        self.texts: list = []
+        self.calls: dict = {}       # the provider's index of a tool call -> [id, name, argument pieces]
+        self.usage = Usage()
+        self.model = model
+        self.finish_reason = ""
+        self.count = 0
+
+    def chunk(self, kind: str, **fields: Any) -> Chunk:
+        self.count += 1
+        return Chunk(kind, self.count, **fields)
+
+    def text(self, text: str) -> Chunk:
+        self.texts.append(text)
+        return self.chunk("text", text=text)
+
+    def tool_call_part(self, key: Any, id: str = "", name: str = "", arguments: str = "") -> None:
+        call = self.calls.setdefault(key, ["", "", []])
+        call[0] = call[0] or id
+        call[1] = call[1] or name
+        call[2].append(arguments)
+
+    def finish(self) -> list:
+        """The tool-call chunks and the final ``"done"`` chunk."""
+        calls = [ToolCall(id, name, "".join(parts) or "{}") for id, name, parts in self.calls.values()]
+        chunks = [self.chunk("tool_call", tool_call=call) for call in calls]
+        completion = Completion("".join(self.texts), calls, self.usage, self.model, self.finish_reason)
+        return chunks + [self.chunk("done", completion=completion)]
+
+
+@dataclass
 class Request:
     """One call of the model: the conversation so far and the sampling options."""
     messages: list
@@ -69,7 +115,7 @@ class Provider:
     async def complete(self, request: Request) -> Completion:
         raise NotImplementedError
 
-    async def stream(self, request: Request) -> AsyncIterator[Any]:
+    async def stream(self, request: Request) -> AsyncIterator[Chunk]:
         """Chunks as the service sends them (the streaming issue); optional."""
         raise ProviderError(f"{self.name}: streaming is not supported")
         yield  # pragma: no cover  (makes this an async generator)
