@@ -36,3 +36,11 @@ def lua_reference() -> oracle.LuaReference:
 def testes_dir() -> Path:
     """Lua 5.4.8's official test files, unpacked outside the repo."""
     return oracle.fetch_testes()
+
+
+@pytest.fixture
+def llm_server():
+    """A loopback OpenAI/Anthropic server (tests/llm_server.py), running for the test."""
+    from llm_server import LLMServer
+    with LLMServer() as server:
+        yield server
