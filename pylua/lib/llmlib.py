@@ -1,0 +1,162 @@
+"""The ``llm`` library: LLM agents, workflows of agents and JSON (``pylua.llm``).
+
+``llm.agent.new{...}`` makes an agent (a userdata with methods ``run``, ``history``,
+``reset``, ``usage``); ``llm.workflow.sequential{...}`` / ``llm.workflow.concurrent{...}``
+make workflows (method ``run``); ``llm.json`` encodes and decodes JSON. ``run`` is an
+async host function: the calling Lua thread waits while other tasks run, and its
+outcome is ``reply, nil`` or ``nil, message``. Opening the library costs next to
+nothing: the agent machinery (asyncio, json, the providers and httpx) is imported
+when a script first uses it.
+"""
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+from ..errors import ArgError
+from ..lauxlib import arg, check_string, check_table, obj_type_name, type_error
+from ..llm.strings import lua_string, text
+from ..objects import Builtin, Userdata
+from ..table import LuaTable
+
+AGENT, WORKFLOW, NULL = "llm.agent", "llm.workflow", "llm.json.null"
+
+
+def open(L) -> LuaTable:
+    null = Userdata(None, _meta(NULL, {"__tostring": lambda L, *a: ("null",)}))
+    array_meta = LuaTable()
+    array_meta.set_str("__jsontype", "array")
+    codec_box: list = []
+
+    def codec() -> Any:
+        if not codec_box:
+            from ..llm.luajson import Codec
+            codec_box.append(Codec(null, array_meta))
+        return codec_box[0]
+
+    agent_meta = _meta(AGENT, {
+        "__tostring": lambda L, *a: ("agent: " + lua_string(_check(a, agent_meta, AGENT).name),)})
+    workflow_meta = _meta(WORKFLOW, {
+        "__tostring": lambda L, *a: ("workflow: " + lua_string(_check(a, workflow_meta, WORKFLOW).name),)})
+
+    # ------------------------------------------------------------ agents
+    def agent_new(L, *args):
+        config = check_table(args, 1)
+        from ..llm.agent import Agent
+        return (Userdata(Agent(L, codec(), config), agent_meta),)
+
+    def agent_run(L, *args):
+        agent = _check(args, agent_meta, AGENT)
+        return _outcome(agent.run(_model_text(check_string(args, 2))))
+
+    def agent_history(L, *args):
+        return (_check(args, agent_meta, AGENT).history_table(),)
+
+    def agent_reset(L, *args):
+        _check(args, agent_meta, AGENT).reset()
+        return ()
+
+    def agent_usage(L, *args):
+        return (_check(args, agent_meta, AGENT).usage_table(),)
+
+    # ------------------------------------------------------------ workflows
+    def workflow_maker(kind: str):
+        def new(L, *args):
+            config = check_table(args, 1)
+            from ..llm.agent import field
+            from ..llm.workflow import Workflow
+            name = field(config, "name", check_string, kind.capitalize() + "Workflow")
+            description = field(config, "description", check_string, "")
+            agents = field(config, "agents", check_table)
+            if agents is None or agents.length() == 0:
+                raise ArgError(1, "field 'agents': a non-empty list of agents expected")
+            found = []
+            for i in range(1, agents.length() + 1):
+                ud = agents.get_int(i)
+                if type(ud) is not Userdata or ud.meta is not agent_meta:
+                    raise ArgError(1, f"field 'agents': agent expected at index {i}, "
+                                      f"got {obj_type_name(ud)}")
+                found.append(ud.value)
+            wf = Workflow(kind, _model_text(name), _model_text(description), found)
+            return (Userdata(wf, workflow_meta),)
+        return new
+
+    def workflow_run(L, *args):
+        wf = _check(args, workflow_meta, WORKFLOW)
+        return _outcome(wf.run(_model_text(check_string(args, 2))))
+
+    # ------------------------------------------------------------ json
+    def json_encode(L, *args):
+        from ..llm.luajson import JsonError
+        if not args:
+            raise ArgError(1, "value expected")
+        try:
+            return (codec().encode(args[0]),)
+        except JsonError as e:
+            raise L.error(f"llm.json.encode: {e}") from None
+
+    def json_decode(L, *args):
+        from ..llm.luajson import JsonError
+        s = check_string(args, 1)
+        try:
+            return (codec().decode(s),)
+        except JsonError as e:
+            return (None, str(e))
+
+    def json_array(L, *args):
+        t = LuaTable() if arg(args, 1) is None else check_table(args, 1)
+        t.meta = array_meta
+        return (t,)
+
+    _methods(agent_meta, {"run": agent_run, "history": agent_history, "reset": agent_reset,
+                          "usage": agent_usage})
+    _methods(workflow_meta, {"run": workflow_run})
+    lib = LuaTable()
+    lib.set_str("agent", _lib("llm.agent", {"new": agent_new}))
+    lib.set_str("workflow", _lib("llm.workflow", {"sequential": workflow_maker("sequential"),
+                                                 "concurrent": workflow_maker("concurrent")}))
+    json = _lib("llm.json", {"encode": json_encode, "decode": json_decode, "array": json_array})
+    json.set_str("null", null)
+    lib.set_str("json", json)
+    return lib
+
+
+def _meta(name: str, fields: dict) -> LuaTable:
+    meta = LuaTable()
+    meta.set_str("__name", name)
+    for key, fn in fields.items():
+        meta.set_str(key, Builtin(fn, key))
+    return meta
+
+
+def _methods(meta: LuaTable, fns: dict) -> None:
+    methods = LuaTable()
+    for name, fn in fns.items():
+        methods.set_str(name, Builtin(fn, name))
+    meta.set_str("__index", methods)
+
+
+def _lib(prefix: str, fns: dict) -> LuaTable:
+    t = LuaTable()
+    for name, fn in fns.items():
+        t.set_str(name, Builtin(fn, f"{prefix}.{name}"))
+    return t
+
+
+def _check(args: tuple, meta: LuaTable, name: str) -> Any:
+    v = args[0] if args else None
+    if type(v) is Userdata and v.meta is meta:
+        return v.value
+    raise type_error(1, name, args)
+
+
+async def _outcome(run: Any) -> tuple:
+    """A run's ``(value, error)`` as Lua strings."""
+    value, err = await run
+    return (lua_string(value), None) if err is None else (None, lua_string(err))
+
+
+def _model_text(s: str) -> str:
+    """A Lua string as text for a model (invalid UTF-8 replaced)."""
+    return text(s, "replace")

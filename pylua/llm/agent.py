@@ -1,0 +1,410 @@
+"""Agents: a provider, a system prompt, tools and a conversation (``llm.agent.new``).
+
+An agent's ``run(task)`` adds the task to its conversation and asks the model; while
+the model answers with tool calls it runs them (the calls of one turn concurrently,
+each Lua handler on a Lua thread of its own) and asks again with their results, at
+most ``max_tool_rounds`` times. With ``max_loops`` > 1 the model is asked again,
+told "loop N of M", with its previous answer in the conversation, until a reply
+contains one of ``stop_words``. The reply of the last turn is the run's result.
+
+A run either succeeds or leaves the conversation as it was: its outcome is
+``(text, None)`` or ``(None, message)``, and nothing a provider, a tool or the
+network does escapes as an exception (tokens spent are counted either way).
+Configuration mistakes are Lua errors when the agent is made.
+
+Connections: a provider used in an event loop is closed when that loop ends
+(``asyncio.run`` shuts its async generators down, see ``_LoopCloser``), and when its
+agent is collected while a loop runs.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import weakref
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional
+
+from .. import scheduler
+from ..errors import ArgError, LuaError
+from ..lauxlib import check_function, check_integer, check_number, check_string, check_table, type_name
+from ..objects import is_function
+from ..table import LuaTable
+from .luajson import Codec, JsonError, loads
+from .strings import lua_string, text
+from .provider import Completion, ProviderError, Request, ToolCall, Usage, make_provider
+
+DEFAULT_NAME = "Agent"              # swarms-rs AgentConfig defaults
+DEFAULT_USER = "User"
+STATE_DIR = "agent_states"          # autosave = true writes agent_states/<name>.json
+MAX_TOOL_ROUNDS = 10                # tool-call rounds a turn may take before it fails
+
+
+class AgentError(Exception):
+    """A run failed for a reason of the agent's own (not the provider's)."""
+
+
+class LuaTool:
+    """A Lua function tool: its JSON schema and its handler."""
+
+    def __init__(self, name: str, description: str, parameters: dict, handler: Any) -> None:
+        self.name = name
+        self.description = description
+        self.parameters = parameters
+        self.handler = handler
+
+    def schema(self) -> dict:
+        return {"name": self.name, "description": self.description, "parameters": self.parameters}
+
+
+class Agent:
+    def __init__(self, L, codec: Codec, config: LuaTable) -> None:
+        self.L = L
+        self.codec = codec
+        self.name = text(field(config, "name", check_string, DEFAULT_NAME), "replace")
+        self.user_name = text(field(config, "user_name", check_string, DEFAULT_USER), "replace")
+        prompt = field(config, "system_prompt", check_string)
+        self.system_prompt = text(prompt, "replace") if prompt is not None else None
+        self.max_loops = field(config, "max_loops", check_integer, 1)
+        self.max_tool_rounds = field(config, "max_tool_rounds", check_integer, MAX_TOOL_ROUNDS)
+        if self.max_loops < 1 or self.max_tool_rounds < 1:
+            raise ArgError(1, "fields 'max_loops' and 'max_tool_rounds' must be at least 1")
+        self.temperature = field(config, "temperature", check_number)
+        self.max_tokens = field(config, "max_tokens", check_integer)
+        self.stop_words = [text(w, "replace") for w in string_list(config, "stop_words")]
+        self.tools = tools_of(codec, field(config, "tools", check_table))
+        self.state_path = autosave_path(config, self.name)
+        self.history: list = []         # messages in provider.py's neutral form
+        self.usage = Usage()
+        if self.state_path is not None and os.path.exists(self.state_path):
+            self._resume()
+        self.provider = new_provider(codec, field(config, "provider", check_table))
+        self._lock: Optional[tuple] = None      # (event loop, asyncio.Lock)
+        weakref.finalize(self, close_soon, self.provider)
+
+    # ------------------------------------------------------------ running
+    async def run(self, task: str) -> tuple:
+        """``(reply, None)`` or ``(None, message)``; runs of one agent take turns."""
+        async with self._run_lock():
+            track(self.provider)
+            start = len(self.history)
+            reply, err = None, None
+            try:
+                reply = await self._loops(task)
+            except (ProviderError, AgentError, JsonError) as e:
+                err = f"agent '{self.name}': {e}"
+            except Exception as e:          # a bug somewhere below: still a message
+                err = f"agent '{self.name}': {type(e).__name__}: {e}"
+            finally:
+                if reply is None:
+                    del self.history[start:]
+            if self.state_path is not None:
+                try:
+                    self._save()
+                except OSError as e:
+                    reply, err = None, (f"agent '{self.name}': autosave to "
+                                        f"'{self.state_path}' failed: {e.strerror or e}")
+            return reply, err
+
+    async def _loops(self, task: str) -> str:
+        reply = ""
+        for n in range(1, self.max_loops + 1):
+            prompt = task if n == 1 else loop_prompt(n, self.max_loops, task)
+            self.history.append(self._user_message(prompt))
+            reply = await self._turn()
+            if any(w in reply for w in self.stop_words):
+                break
+        return reply
+
+    async def _turn(self) -> str:
+        """Ask the model until it answers without calling tools."""
+        rounds = 0
+        while True:
+            c = await self.provider.complete(self._request())
+            self._count(c)
+            msg = {"role": "assistant", "content": c.text}
+            if c.tool_calls:
+                msg["tool_calls"] = list(c.tool_calls)
+            self.history.append(msg)
+            if not c.tool_calls:
+                return c.text
+            if rounds == self.max_tool_rounds:
+                raise AgentError(f"the model still asked for tools after {rounds} rounds "
+                                 f"of tool calls (max_tool_rounds = {self.max_tool_rounds})")
+            rounds += 1
+            results = await asyncio.gather(*(self._call_tool(tc) for tc in c.tool_calls))
+            for tc, content in zip(c.tool_calls, results):
+                self.history.append({"role": "tool", "tool_call_id": tc.id, "name": tc.name,
+                                     "content": content})
+
+    def _request(self) -> Request:
+        messages = list(self.history)
+        if self.system_prompt is not None:
+            messages.insert(0, {"role": "system", "content": self.system_prompt})
+        return Request(messages=messages, tools=[t.schema() for t in self.tools.values()],
+                       temperature=self.temperature, max_tokens=self.max_tokens,
+                       stop=list(self.stop_words))
+
+    def _user_message(self, content: str) -> dict:
+        msg = {"role": "user", "content": content}
+        if self.user_name != DEFAULT_USER:
+            msg["name"] = self.user_name
+        return msg
+
+    def _count(self, c: Completion) -> None:
+        if c.usage is not None:
+            self.usage.prompt_tokens += c.usage.prompt_tokens
+            self.usage.completion_tokens += c.usage.completion_tokens
+
+    async def _call_tool(self, call: ToolCall) -> str:
+        """The JSON text that goes back to the model: the handler's first result, or
+        ``{"error": "..."}`` when the tool is unknown, its arguments are not a JSON
+        object or its handler fails."""
+        tool = self.tools.get(call.name)
+        if tool is None:
+            return tool_error(f"unknown tool '{call.name}'")
+        try:
+            args = loads(call.arguments) if call.arguments.strip() else {}
+        except JsonError as e:
+            return tool_error(f"tool '{call.name}': the arguments are not valid JSON ({e})")
+        if not isinstance(args, dict):
+            return tool_error(f"tool '{call.name}': the arguments must be a JSON object")
+        try:
+            res = await scheduler.run_async(self.L, tool.handler, (self.codec.from_python(args),))
+        except LuaError as e:
+            return tool_error(f"tool '{call.name}' failed: {error_text(e.value)}")
+        try:
+            value = self.codec.to_python(res[0] if res else None, "replace")
+        except JsonError as e:
+            return tool_error(f"tool '{call.name}' returned a value JSON cannot hold: {e}")
+        return json.dumps(value, ensure_ascii=False)
+
+    def _run_lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._lock[0] is not loop:
+            self._lock = (loop, asyncio.Lock())
+        return self._lock[1]
+
+    # ------------------------------------------------------------ the Lua side
+    def history_table(self) -> LuaTable:
+        out = LuaTable()
+        for i, m in enumerate(self.history, 1):
+            out.set_int(i, self.codec.from_python(message_json(m)))
+        return out
+
+    def usage_table(self) -> LuaTable:
+        return self.codec.from_python(usage_json(self.usage))
+
+    def reset(self) -> None:
+        """Forget the conversation (usage is kept: those tokens were spent)."""
+        self.history.clear()
+
+    # ------------------------------------------------------------ autosave
+    def _save(self) -> None:
+        state = {"name": self.name, "history": [message_json(m) for m in self.history],
+                 "usage": usage_json(self.usage)}
+        directory = os.path.dirname(self.state_path)
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+        tmp = self.state_path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(state, f, ensure_ascii=False, indent=2)
+        os.replace(tmp, self.state_path)
+
+    def _resume(self) -> None:
+        try:
+            with open(self.state_path, encoding="utf-8") as f:
+                state = json.load(f)
+            self.history = [message_from_json(m) for m in state["history"]]
+            usage = state.get("usage") or {}
+            self.usage = Usage(int(usage.get("prompt_tokens", 0)),
+                               int(usage.get("completion_tokens", 0)))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+            raise LuaError(lua_string(f"llm.agent.new: cannot resume agent '{self.name}' from "
+                                      f"'{self.state_path}': {type(e).__name__}: {e}")) from None
+
+
+# ---------------------------------------------------------------- configuration
+
+def field(t: LuaTable, name: str, check: Any, default: Any = None) -> Any:
+    """``t[name]`` checked by a lauxlib checker; its complaint names the field."""
+    v = t.get_str(name)
+    if v is None:
+        return default
+    try:
+        return check((v,), 1)
+    except ArgError as e:
+        raise ArgError(1, f"field '{name}': {e.msg}") from None
+
+
+def string_list(t: LuaTable, name: str) -> list:
+    items = field(t, name, check_table)
+    if items is None:
+        return []
+    out = []
+    for i in range(1, items.length() + 1):
+        v = items.get_int(i)
+        if type(v) is not str:
+            raise ArgError(1, f"field '{name}': string expected at index {i}, got {type_name(v)}")
+        out.append(v)
+    return out
+
+
+def tools_of(codec: Codec, tools: Optional[LuaTable]) -> dict:
+    """name -> LuaTool of an agent's ``tools`` list."""
+    found: dict = {}
+    if tools is None:
+        return found
+    for i in range(1, tools.length() + 1):
+        t = tools.get_int(i)
+        where = f"field 'tools': tool {i}"
+        if type(t) is not LuaTable:
+            raise ArgError(1, f"{where}: table expected, got {type_name(t)}")
+        kind = t.get_str("type")
+        if kind is not None and kind != "function":
+            raise ArgError(1, f"{where}: unknown type '{shown(kind)}' (expected \"function\")")
+        name, handler = t.get_str("name"), t.get_str("handler")
+        if type(name) is not str or not name:
+            raise ArgError(1, f"{where}: 'name' must be a non-empty string")
+        if not is_function(handler):
+            raise ArgError(1, f"{where}: 'handler' must be a function")
+        description = t.get_str("description")
+        params = t.get_str("parameters")
+        if params is not None and type(params) is not LuaTable:
+            raise ArgError(1, f"{where}: 'parameters' must be a table (a JSON schema)")
+        try:
+            schema = (codec.to_python(params, "replace") if params is not None
+                      else {"type": "object", "properties": {}})
+        except JsonError as e:
+            raise ArgError(1, f"{where}: 'parameters': {e}") from None
+        key = text(name, "replace")
+        if key in found:
+            raise ArgError(1, f"{where}: a tool named '{key}' is already in the list")
+        found[key] = LuaTool(key, text(description, "replace") if type(description) is str else "",
+                             schema, handler)
+    return found
+
+
+def shown(v: Any) -> str:
+    return text(v, "replace") if type(v) is str else type_name(v)
+
+
+def autosave_path(config: LuaTable, name: str) -> Optional[str]:
+    v = config.get_str("autosave")
+    if v is None or v is False:
+        return None
+    if v is True:
+        return os.path.join(STATE_DIR, name.replace("/", "_").replace("\\", "_") + ".json")
+    if type(v) is LuaTable:
+        path = v.get_str("path")
+        if type(path) is str and path:
+            return text(path)
+    raise ArgError(1, "field 'autosave': true or { path = \"...\" } expected")
+
+
+def new_provider(codec: Codec, config: Optional[LuaTable]) -> Any:
+    if config is None:
+        raise ArgError(1, "field 'provider': table expected, got nil")
+    try:
+        return make_provider(codec.to_python(config, "replace"))
+    except (ProviderError, JsonError) as e:
+        raise ArgError(1, f"field 'provider': {e}") from None
+
+
+def loop_prompt(n: int, total: int, task: str) -> str:
+    return (f"Loop {n} of {total}. Your previous answer is above: improve it or carry on "
+            f"with the task, and finish it before the last loop.\nThe task:\n{task}")
+
+
+# ---------------------------------------------------------------- messages and results
+
+def tool_error(msg: str) -> str:
+    return json.dumps({"error": msg}, ensure_ascii=False)
+
+
+def error_text(v: Any) -> str:
+    """A Lua error value as text (a non-string one as lua.c's message handler names it)."""
+    if type(v) is str:
+        return text(v, "replace")
+    if type(v) in (int, float):
+        return str(v)
+    return f"(error object is a {type_name(v)} value)"
+
+
+def message_json(m: dict) -> dict:
+    """A history message as JSON-able data (tool calls as ``{id, name, arguments}``)."""
+    out = dict(m)
+    if "tool_calls" in m:
+        out["tool_calls"] = [{"id": c.id, "name": c.name, "arguments": c.arguments}
+                             for c in m["tool_calls"]]
+    return out
+
+
+def message_from_json(m: dict) -> dict:
+    out = dict(m)
+    if not isinstance(out.get("role"), str) or not isinstance(out.get("content", ""), str):
+        raise ValueError(f"not a message: {m!r}")
+    if "tool_calls" in m:
+        out["tool_calls"] = [ToolCall(c["id"], c["name"], c["arguments"]) for c in m["tool_calls"]]
+    return out
+
+
+def usage_json(u: Usage) -> dict:
+    return {"prompt_tokens": u.prompt_tokens, "completion_tokens": u.completion_tokens,
+            "total_tokens": u.total_tokens}
+
+
+# ---------------------------------------------------------------- closing connections
+
+class _LoopCloser:
+    """Closes the providers used in one event loop when it shuts down: an async
+    generator started in the loop, which ``loop.shutdown_asyncgens`` (called by
+    ``asyncio.run`` on its way out) closes, running its ``finally``."""
+
+    def __init__(self) -> None:
+        self.providers: weakref.WeakSet = weakref.WeakSet()
+        self.agen = self._wait()
+
+    async def _wait(self) -> Any:
+        try:
+            yield
+        finally:
+            for p in list(self.providers):
+                await aclose_quietly(p)
+
+
+_closers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()     # loop -> _LoopCloser
+_closing: set = set()       # close tasks under way (the loop keeps only weak references)
+
+
+def track(provider: Any) -> None:
+    """Note that ``provider`` may open connections in the running loop."""
+    loop = asyncio.get_running_loop()
+    closer = _closers.get(loop)
+    if closer is None:
+        closer = _closers[loop] = _LoopCloser()
+        task = loop.create_task(closer.agen.__anext__())   # starts it: now the loop knows it
+        _closing.add(task)
+        task.add_done_callback(_closing.discard)
+    closer.providers.add(provider)
+
+
+def close_soon(provider: Any) -> None:
+    """The agent of ``provider`` was collected: close it now if a loop runs (else the
+    loop it was used in has closed it already)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    task = loop.create_task(aclose_quietly(provider))
+    _closing.add(task)
+    task.add_done_callback(_closing.discard)
+
+
+async def aclose_quietly(provider: Any) -> None:
+    try:
+        await provider.aclose()
+    except Exception:       # closing is best effort: the script's outcome is decided
+        pass

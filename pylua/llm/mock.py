@@ -1,0 +1,108 @@
+"""The offline provider (``type = "mock"``): scripts and tests run with no network.
+
+Configuration (the Lua provider table, converted to Python values)::
+
+    { type = "mock" }                        -- echoes: "echo: <last user message>"
+    { type = "mock", responses = {           -- plays these back, one per request
+        "a plain text reply",
+        { text = "", tool_calls = { { name = "add", arguments = { a = 1, b = 2 } } } },
+        { error = "rate limited" },          -- this request fails with that message
+      },
+      delay = 0.5,                           -- seconds each reply takes (asyncio.sleep)
+      model = "mock" }
+
+A tool call's ``arguments`` is a table (sent as its JSON text) or a string (sent as it
+is, so a test can hand an agent invalid JSON). When the scripted replies run out a
+request fails. Usage is counted in words (runs of non-space characters): the prompt's
+are the words of every message sent, the completion's those of the reply (text,
+tool names and arguments). Stop sequences are not applied: a scripted reply is
+returned exactly as written.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, AsyncIterator
+
+from .provider import Completion, Provider, ProviderError, Request, ToolCall, Usage
+
+ECHO_PREFIX = "echo: "
+
+
+class MockProvider(Provider):
+    name = "mock"
+
+    def __init__(self, config: dict) -> None:
+        self.model = str(config.get("model") or "mock")
+        self.responses = config.get("responses")
+        if self.responses is not None and not isinstance(self.responses, list):
+            raise ProviderError("mock: 'responses' must be a list of replies")
+        delay = config.get("delay", 0)
+        if not isinstance(delay, (int, float)) or isinstance(delay, bool) or delay < 0:
+            raise ProviderError("mock: 'delay' must be a number of seconds (0 or more)")
+        self.delay = float(delay)
+        self.served = 0         # requests answered so far
+        self.requests: list = []    # every Request received, for tests
+
+    async def complete(self, request: Request) -> Completion:
+        self.requests.append(request)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        reply = self._next_reply(request)
+        text, calls = self._parse(reply)
+        completion_words = _words(text) + sum(_words(c.name) + _words(c.arguments) for c in calls)
+        usage = Usage(sum(_words(m.get("content")) for m in request.messages), completion_words)
+        return Completion(text=text, tool_calls=calls, usage=usage, model=self.model,
+                          finish_reason="tool_calls" if calls else "stop")
+
+    async def stream(self, request: Request) -> AsyncIterator[Any]:
+        """The reply word by word: ``{"type": "text", "text": ...}`` chunks, then
+        ``{"type": "tool_call", ...}`` for each call and ``{"type": "done", "usage": ...}``."""
+        c = await self.complete(request)
+        for i, word in enumerate(c.text.split(" ")):
+            yield {"type": "text", "text": word if i == 0 else " " + word}
+        for call in c.tool_calls:
+            yield {"type": "tool_call", "id": call.id, "name": call.name, "arguments": call.arguments}
+        yield {"type": "done", "usage": c.usage, "finish_reason": c.finish_reason}
+
+    def _next_reply(self, request: Request) -> Any:
+        self.served += 1
+        if self.responses is None:
+            return ECHO_PREFIX + _last_user_message(request.messages)
+        if self.served > len(self.responses):
+            raise ProviderError(f"mock: no scripted response left (request {self.served}, "
+                                f"{len(self.responses)} scripted)")
+        return self.responses[self.served - 1]
+
+    def _parse(self, reply: Any) -> tuple:
+        if isinstance(reply, str):
+            return reply, []
+        if not isinstance(reply, dict):
+            raise ProviderError(f"mock: response {self.served} must be a string or a table")
+        if reply.get("error") is not None:
+            raise ProviderError(f"mock: {reply['error']}")
+        text = reply.get("text") or ""
+        calls = []
+        for i, call in enumerate(reply.get("tool_calls") or [], 1):
+            if not isinstance(call, dict) or not isinstance(call.get("name"), str):
+                raise ProviderError(f"mock: response {self.served}: tool call {i} needs a name")
+            args = call.get("arguments", {})
+            if not isinstance(args, str):
+                args = json.dumps(args)
+            calls.append(ToolCall(id=str(call.get("id") or f"call_{self.served}_{i}"),
+                                  name=call["name"], arguments=args))
+        return str(text), calls
+
+
+def _last_user_message(messages: list) -> str:
+    for m in reversed(messages):
+        if m.get("role") == "user":
+            return str(m.get("content") or "")
+    return ""
+
+
+def _words(s: Any) -> int:
+    return len(s.split()) if isinstance(s, str) else 0
