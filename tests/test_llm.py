@@ -167,15 +167,20 @@ def test_mock_configuration_errors_are_lua_errors():
 
 def test_mock_stream_gives_the_reply_word_by_word():
     import asyncio
-    from pylua.llm.provider import Request
+    from pylua.llm.provider import Request, ToolCall
 
     async def chunks():
-        p = MockProvider({"responses": ["one two three"]})
+        p = MockProvider({"responses": [{"text": "one two three",
+                                         "tool_calls": [{"name": "f", "arguments": {"x": 1}}]}]})
         return [c async for c in p.stream(Request(messages=[{"role": "user", "content": "x"}]))]
 
     got = asyncio.run(chunks())
-    assert [c["text"] for c in got if c["type"] == "text"] == ["one", " two", " three"]
-    assert got[-1]["type"] == "done" and got[-1]["usage"].completion_tokens == 3
+    assert [(c.type, c.index, c.text) for c in got[:3]] == [
+        ("text", 1, "one"), ("text", 2, " two"), ("text", 3, " three")]
+    assert (got[3].type, got[3].tool_call) == ("tool_call", ToolCall("call_1_1", "f", '{"x": 1}'))
+    done = got[4]
+    assert (done.type, done.completion.text, done.completion.usage.completion_tokens) == \
+        ("done", "one two three", 3 + 1 + 2)
 
 
 # ---------------------------------------------------------------- agents
@@ -538,3 +543,77 @@ def test_the_library_opens_without_importing_the_agent_machinery():
             "[m for m in ('asyncio', 'json', 'httpx', 'pylua.llm.agent') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "LuaTable []"
+
+
+# ---------------------------------------------------------------- agents over HTTP (tests/llm_server.py)
+
+HTTP_AGENT = """
+local kind, url = ...
+local function provider() return { type = kind, model = "test-model", base_url = url, api_key = "sk-test" } end
+"""
+
+
+@pytest.mark.parametrize("kind", ["openai", "anthropic"])
+def test_a_tool_conversation_with_two_tools_over_http(kind, llm_server):
+    from llm_server import Reply
+    llm_server.script(Reply(tool_calls=[("add", {"a": 2, "b": 3}), ("upper", {"s": "lua"})]),
+                      Reply(text="5 and LUA"))
+    res = run(HTTP_AGENT + """
+        local a = llm.agent.new{ name = "T", provider = provider(), system_prompt = "Use tools.",
+          temperature = 0.5, max_tokens = 100,
+          tools = { { type = "function", name = "add", description = "a + b",
+                      parameters = { type = "object", properties = { a = { type = "number" }, b = { type = "number" } } },
+                      handler = function(args) return args.a + args.b end },
+                    { type = "function", name = "upper", description = "upper case",
+                      parameters = { type = "object", properties = { s = { type = "string" } } },
+                      handler = function(args) return { text = args.s:upper() } end } } }
+        local r, err = a:run("compute")
+        local u = a:usage()
+        return r, err, #a:history(), u.prompt_tokens, u.completion_tokens
+    """, kind, llm_server.url)
+    assert res == ["5 and LUA", None, 5, 22, 14]
+    first, second = (r.body for r in llm_server.requests)
+    assert [t.get("name") or t["function"]["name"] for t in first["tools"]] == ["add", "upper"]
+    assert (first["temperature"], first["max_tokens"]) == (0.5, 100)
+    if kind == "openai":
+        assert first["messages"][0] == {"role": "system", "content": "Use tools."}
+        results = [(m["tool_call_id"], m["content"]) for m in second["messages"] if m["role"] == "tool"]
+        assert results == [("call_0", "5"), ("call_1", '{"text": "LUA"}')]
+    else:
+        assert first["system"] == "Use tools."
+        blocks = [b for m in second["messages"] if isinstance(m["content"], list)
+                  for b in m["content"] if b["type"] == "tool_result"]
+        assert [(b["tool_use_id"], b["content"]) for b in blocks] == [
+            ("toolu_0", "5"), ("toolu_1", '{"text": "LUA"}')]
+
+
+@pytest.mark.parametrize("kind", ["openai", "anthropic"])
+def test_http_failures_end_a_run_with_nil_and_a_message_and_the_script_goes_on(kind, llm_server):
+    from llm_server import Reply
+    llm_server.script(Reply(status=401, error="invalid api key"), Reply(text="recovered"))
+    res = run(HTTP_AGENT + """
+        local a = llm.agent.new{ name = "F", provider = provider() }
+        local r1, e1 = a:run("first")
+        local r2, e2 = a:run("second")
+        return r1, e1, r2, e2, #a:history()
+    """, kind, llm_server.url)
+    assert res[0] is None and res[1].startswith(f"agent 'F': {kind}: ") and "401" in res[1]
+    assert "invalid api key" in res[1]
+    assert res[2:] == ["recovered", None, 2]
+    assert len(llm_server.requests) == 2      # no retry on 401
+
+
+def test_ten_agents_of_a_concurrent_workflow_wait_for_the_server_together(llm_server):
+    from llm_server import Reply
+    llm_server.default = Reply(text="slow answer", delay=1.0)
+    t0 = time.perf_counter()
+    res = run(HTTP_AGENT + """
+        local agents = {}
+        for i = 1, 10 do agents[i] = llm.agent.new{ name = "A" .. i, provider = provider() } end
+        local out, err = llm.workflow.concurrent{ name = "Ten", agents = agents }:run("go")
+        return out, err
+    """, "openai", llm_server.url)
+    elapsed = time.perf_counter() - t0
+    assert res[1] is None
+    assert [e["output"] for e in json.loads(res[0])["agents"]] == ["slow answer"] * 10
+    assert elapsed < 2.0 and llm_server.max_in_flight == 10

@@ -27,7 +27,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, AsyncIterator
 
-from .provider import Completion, Provider, ProviderError, Request, ToolCall, Usage
+from .provider import (Chunk, Completion, Provider, ProviderError, Request, StreamedReply, ToolCall,
+                       Usage)
 
 ECHO_PREFIX = "echo: "
 
@@ -58,15 +59,18 @@ class MockProvider(Provider):
         return Completion(text=text, tool_calls=calls, usage=usage, model=self.model,
                           finish_reason="tool_calls" if calls else "stop")
 
-    async def stream(self, request: Request) -> AsyncIterator[Any]:
-        """The reply word by word: ``{"type": "text", "text": ...}`` chunks, then
-        ``{"type": "tool_call", ...}`` for each call and ``{"type": "done", "usage": ...}``."""
+    async def stream(self, request: Request) -> AsyncIterator[Chunk]:
+        """The reply as chunks: its text word by word, then its tool calls and "done"."""
         c = await self.complete(request)
-        for i, word in enumerate(c.text.split(" ")):
-            yield {"type": "text", "text": word if i == 0 else " " + word}
+        reply = StreamedReply(self.model)
+        words = c.text.split(" ") if c.text else []
+        for i, word in enumerate(words):
+            yield reply.text(word if i == 0 else " " + word)
         for call in c.tool_calls:
-            yield {"type": "tool_call", "id": call.id, "name": call.name, "arguments": call.arguments}
-        yield {"type": "done", "usage": c.usage, "finish_reason": c.finish_reason}
+            reply.tool_call_part(call.id, call.id, call.name, call.arguments)
+        reply.usage, reply.finish_reason = c.usage, c.finish_reason
+        for chunk in reply.finish():
+            yield chunk
 
     def _next_reply(self, request: Request) -> Any:
         self.served += 1
