@@ -102,6 +102,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"   # keep-alive, so the clients' pools are used
+    disable_nagle_algorithm = True  # each write goes out at once, as a real server's
 
     def log_message(self, *args) -> None:
         pass

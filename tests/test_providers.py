@@ -348,3 +348,13 @@ def test_stream_error_of_a_status(llm_server):
     with pytest.raises(ProviderError, match=r"^anthropic: HTTP 400 Bad Request from .*/v1/messages: "
                                             r"max_tokens is too large$"):
         stream(provider("anthropic", llm_server))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_long_stream_keeps_pace(kind, llm_server):
+    """The streaming issue's yardstick, at half length: 100 pieces 20 ms apart."""
+    llm_server.script(Reply(chunks=[f"w{n} " for n in range(100)], chunk_delay=0.02))
+    times = [t for t, c in stream(provider(kind, llm_server)) if c.type == "text"]
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert len(times) == 100 and times[0] < 0.1 and max(gaps) < 0.05, (times[0], max(gaps))
+    assert 1.9 < times[-1] < 2.5

@@ -33,8 +33,8 @@ class AnthropicProvider(HttpProvider):
     path = "/messages"
 
     def __init__(self, config: dict) -> None:
-        super().__init__(config, DEFAULT_BASE_URL, lambda key: {"x-api-key": key})
-        self.http.headers.setdefault("anthropic-version", API_VERSION)
+        super().__init__(config, DEFAULT_BASE_URL, lambda key: {"x-api-key": key},
+                         {"anthropic-version": API_VERSION})
         self.max_tokens = int(number_option(self.name, config, "max_tokens", DEFAULT_MAX_TOKENS))
 
     def parse(self, reply: dict) -> Completion:

@@ -41,9 +41,10 @@ class HttpProvider(Provider):
 
     path = ""
 
-    def __init__(self, config: dict, default_base_url: str, auth: Any) -> None:
+    def __init__(self, config: dict, default_base_url: str, auth: Any,
+                 headers: Optional[dict] = None) -> None:
         self.model = required_string(self.name, config, "model")
-        self.http = client_from_config(self.name, config, default_base_url, auth)
+        self.http = client_from_config(self.name, config, default_base_url, auth, headers or {})
 
     async def complete(self, request: Any) -> Any:
         reply = await self.http.post_json(self.path, self.body(request))
@@ -73,6 +74,18 @@ class HttpProvider(Provider):
         raise NotImplementedError
 
 
+_ssl_context = None
+
+
+def ssl_context() -> Any:
+    """One TLS context for every client: loading the CA certificates takes tens of
+    milliseconds, too long to pay again for each agent."""
+    global _ssl_context
+    if _ssl_context is None:
+        _ssl_context = httpx.create_ssl_context()
+    return _ssl_context
+
+
 class HttpClient:
     """POSTs JSON for one provider (``name`` prefixes its messages). The
     ``httpx.AsyncClient`` belongs to the event loop that made it: a later call from
@@ -85,20 +98,26 @@ class HttpClient:
         self.headers = headers
         self.timeout = timeout
         self.max_retries = max_retries
-        self._client: Optional[httpx.AsyncClient] = None
+        # made now, not in the first request's time (TLS certificates, httpcore load);
+        # its connections belong to the event loop of its first request
+        self._client: Optional[httpx.AsyncClient] = self.new_client()
         self._loop: Any = None
+
+    def new_client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(headers=self.headers, verify=ssl_context(),
+                                 timeout=httpx.Timeout(self.timeout))
 
     def client(self) -> httpx.AsyncClient:
         loop = asyncio.get_running_loop()
-        if self._client is None or self._loop is not loop:
-            self._client = httpx.AsyncClient(headers=self.headers,
-                                             timeout=httpx.Timeout(self.timeout))
+        if self._loop is not loop:
+            if self._loop is not None or self._client is None:
+                self._client = self.new_client()
             self._loop = loop
         return self._client
 
     async def aclose(self) -> None:
         client, self._client = self._client, None
-        if client is not None and self._loop is asyncio.get_running_loop():
+        if client is not None and self._loop in (None, asyncio.get_running_loop()):
             await client.aclose()
 
     async def post_json(self, path: str, body: dict) -> Any:
@@ -176,10 +195,11 @@ class HttpClient:
 
 
 def client_from_config(name: str, config: dict, default_base_url: str,
-                       auth: Any) -> HttpClient:
-    """The client a provider table describes; ``auth(key)`` gives the headers that
-    carry an API key (``api_key``, or the environment variable ``api_key_env`` names)."""
-    headers = {"content-type": "application/json"}
+                       auth: Any, headers: dict) -> HttpClient:
+    """The client a provider table describes, sending ``headers`` and the table's
+    own; ``auth(key)`` gives the headers that carry an API key (``api_key``, or the
+    environment variable ``api_key_env`` names)."""
+    headers = dict(headers, **{"content-type": "application/json"})
     key = api_key(name, config)
     if key:
         headers.update(auth(key))
