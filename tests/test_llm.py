@@ -617,3 +617,53 @@ def test_ten_agents_of_a_concurrent_workflow_wait_for_the_server_together(llm_se
     assert res[1] is None
     assert [e["output"] for e in json.loads(res[0])["agents"]] == ["slow answer"] * 10
     assert elapsed < 2.0 and llm_server.max_in_flight == 10
+
+
+# ---------------------------------------------------------------- the examples, offline
+
+AGENT_EXAMPLE_OUTPUT = """\
+agent: Geographer
+> How many people live in Rio de Janeiro and in Lisbon?
+Rio de Janeiro has about 6.2 million people, Lisbon about 0.5 million.
+> Which of the two is bigger?
+Rio de Janeiro: it has about eleven times as many people as Lisbon.
+-- the conversation:
+user      How many people live in Rio de Janeiro and in Lisbon?
+assistant Let me look both up.
+assistant calls population {"city": "Rio de Janeiro"}
+assistant calls population {"city": "Lisbon"}
+tool      {"city": "Rio de Janeiro", "population": 6211423}
+tool      {"city": "Lisbon", "population": 545923}
+assistant Rio de Janeiro has about 6.2 million people, Lisbon about 0.5 million.
+user      Which of the two is bigger?
+assistant Rio de Janeiro: it has about eleven times as many people as Lisbon.
+tokens: 123 prompt + 38 completion = 161
+"""
+
+WORKFLOW_EXAMPLE_OUTPUT = """\
+== Panel: two opinions at once
+[Optimist] Yes: Lua is small, fast and made to be embedded.
+[Skeptic] Careful: its standard library is tiny and arrays start at 1.
+== Pipeline: draft, then edit
+[Writer] lua: tiny fast language, embed it anywhere!!
+[Editor] Lua is a small, fast language designed to be embedded.
+the editor was given: [From Agent] Writer: / lua: tiny fast language, embed it anywhere!!
+final: Lua is a small, fast language designed to be embedded.
+"""
+
+
+@pytest.mark.parametrize("name, expected, seconds", [
+    ("agent.lua", AGENT_EXAMPLE_OUTPUT, 5),
+    ("workflow.lua", WORKFLOW_EXAMPLE_OUTPUT, 1.5 + 0.9),    # 0.5 s panel + 2 x 0.5 s pipeline
+], ids=["agent", "workflow"])
+def test_examples_run_offline_on_the_mock_provider(name, expected, seconds, tmp_path):
+    import os
+    import shutil
+    import subprocess
+    from oracle import REPO_ROOT
+    env = {k: v for k, v in os.environ.items() if k != "OPENAI_API_KEY"}
+    t0 = time.perf_counter()
+    r = subprocess.run([shutil.which("pylua"), str(REPO_ROOT / "examples" / name)], cwd=tmp_path,
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert (r.returncode, r.stdout) == (0, expected), r.stderr
+    assert time.perf_counter() - t0 < seconds

@@ -47,7 +47,8 @@ class AgentError(Exception):
 
 
 class LuaTool:
-    """A Lua function tool: its JSON schema and its handler."""
+    """A Lua function tool. The agent's tools are objects with ``name``, ``schema()``
+    and ``call(agent, args)``: other kinds of tools (MCP) fit in beside this one."""
 
     def __init__(self, name: str, description: str, parameters: dict, handler: Any) -> None:
         self.name = name
@@ -57,6 +58,18 @@ class LuaTool:
 
     def schema(self) -> dict:
         return {"name": self.name, "description": self.description, "parameters": self.parameters}
+
+    async def call(self, agent: Agent, args: dict) -> str:
+        """The handler's first result as JSON text, for the model; or an error result."""
+        try:
+            res = await scheduler.run_async(agent.L, self.handler, (agent.codec.from_python(args),))
+        except LuaError as e:
+            return tool_error(f"tool '{self.name}' failed: {error_text(e.value)}")
+        try:
+            value = agent.codec.to_python(res[0] if res else None, "replace")
+        except JsonError as e:
+            return tool_error(f"tool '{self.name}' returned a value JSON cannot hold: {e}")
+        return json.dumps(value, ensure_ascii=False)
 
 
 class Agent:
@@ -159,9 +172,9 @@ class Agent:
             self.usage.completion_tokens += c.usage.completion_tokens
 
     async def _call_tool(self, call: ToolCall) -> str:
-        """The JSON text that goes back to the model: the handler's first result, or
-        ``{"error": "..."}`` when the tool is unknown, its arguments are not a JSON
-        object or its handler fails."""
+        """What goes back to the model for one tool call: the tool's result, or
+        ``{"error": "..."}`` when the tool is unknown or its arguments are not a JSON
+        object."""
         tool = self.tools.get(call.name)
         if tool is None:
             return tool_error(f"unknown tool '{call.name}'")
@@ -171,15 +184,7 @@ class Agent:
             return tool_error(f"tool '{call.name}': the arguments are not valid JSON ({e})")
         if not isinstance(args, dict):
             return tool_error(f"tool '{call.name}': the arguments must be a JSON object")
-        try:
-            res = await scheduler.run_async(self.L, tool.handler, (self.codec.from_python(args),))
-        except LuaError as e:
-            return tool_error(f"tool '{call.name}' failed: {error_text(e.value)}")
-        try:
-            value = self.codec.to_python(res[0] if res else None, "replace")
-        except JsonError as e:
-            return tool_error(f"tool '{call.name}' returned a value JSON cannot hold: {e}")
-        return json.dumps(value, ensure_ascii=False)
+        return await tool.call(self, args)
 
     def _run_lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
