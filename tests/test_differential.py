@@ -13,6 +13,7 @@ Directives, in the program's leading comment lines:
   ``-- @args: a b c``   command-line arguments for the script
   ``-- @traceback``     compare the full stderr, stack traceback included
   ``-- @lua54-differs: reason``
+  ``-- @pylua-only: reason``  (examples/) uses pylua's own libraries: not compared
 """
 from __future__ import annotations
 
@@ -23,8 +24,6 @@ import pytest
 
 import oracle
 
-CORPUS = sorted((oracle.TESTS_DIR / "lua").glob("*.lua"))
-PROGRAMS = CORPUS + sorted((oracle.REPO_ROOT / "examples").glob("*.lua"))
 DIRECTIVE = re.compile(r"^--\s*@([\w-]+)(?::\s*(.*))?$")
 PYLUA_TIMEOUT = 120
 REFERENCE_TIMEOUT = 30
@@ -39,6 +38,11 @@ def directives(script: Path) -> dict:
             break
         found[match.group(1)] = (match.group(2) or "").strip()
     return found
+
+
+CORPUS = sorted((oracle.TESTS_DIR / "lua").glob("*.lua"))
+PROGRAMS = CORPUS + [p for p in sorted((oracle.REPO_ROOT / "examples").glob("*.lua"))
+                     if "pylua-only" not in directives(p)]
 
 
 def render(result: oracle.Result, full_traceback: bool) -> str:
