@@ -58,6 +58,8 @@ def str2int(s: str) -> Optional[int]:
     """``l_str2int``: decimal (no overflow) or hex (wrapping) integer numerals."""
     if len(s) < 19 and s.isdigit() and s.isascii():     # the common case, without regexes
         return int(s)
+    if "." in s:
+        return None
     m = _HEX_INT.match(s)
     if m:
         v = int(m.group(2), 16) & _MASK64
@@ -91,6 +93,8 @@ def hexfloat(mant_int: str, mant_frac: str, exp: Optional[str]) -> float:
 
 def str2float(s: str) -> Optional[float]:
     """``l_str2d``: decimal or hex float numerals (no 'inf'/'nan')."""
+    if s.replace(".", "", 1).isdigit() and s.isascii():    # the common case: "12.5"
+        return float(s)
     if "n" in s or "N" in s:
         return None
     m = _DEC_FLT.match(s)
@@ -103,12 +107,28 @@ def str2float(s: str) -> Optional[float]:
     return None
 
 
+# numeral -> its number, for short numerals: scripts convert the same strings again
+# and again (a gsub callback doing arithmetic on its captured digits).
+_numerals: dict = {}
+NUMERALS_CACHED = 1024
+SHORT_NUMERAL = 40
+
+
 def str2number(s: str) -> Optional[Num]:
     """``luaO_str2num``: the number a string denotes, or None."""
-    i = str2int(s)
-    if i is not None:
-        return i
-    return str2float(s)
+    n = _numerals.get(s)
+    if n is not None:
+        return n
+    n = str2int(s)
+    if n is None:
+        n = str2float(s)
+        if n is None:
+            return None
+    if len(s) <= SHORT_NUMERAL:
+        if len(_numerals) >= NUMERALS_CACHED:
+            _numerals.clear()
+        _numerals[s] = n
+    return n
 
 
 def fmt_float(f: float) -> str:
