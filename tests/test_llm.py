@@ -667,3 +667,12 @@ def test_examples_run_offline_on_the_mock_provider(name, expected, seconds, tmp_
                        capture_output=True, text=True, env=env, timeout=60)
     assert (r.returncode, r.stdout) == (0, expected), r.stderr
     assert time.perf_counter() - t0 < seconds
+
+
+def test_an_agent_runs_inside_pcall_and_coroutines():
+    assert run("""
+        local a = llm.agent.new{ provider = { type = "mock" } }
+        local ok, r = pcall(a.run, a, "in pcall")
+        local co = coroutine.wrap(function(x) coroutine.yield((a:run(x))) return "after" end)
+        return ok, r, co("in a coroutine"), co()
+    """) == [True, "echo: in pcall", "echo: in a coroutine", "after"]
