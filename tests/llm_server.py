@@ -35,6 +35,7 @@ class Reply:
     chunks: Optional[list] = None    # streamed text pieces (default: the text, word by word)
     chunk_delay: float = 0.0         # seconds after each streamed text piece
     close_midway: bool = False       # send half of the reply, then close the connection
+    stream_error: str = ""           # a stream sends half of its events, then this error event
     body: Optional[bytes] = None     # sent as is instead (a reply that is not JSON)
     usage: tuple = (11, 7)           # (prompt/input, completion/output) tokens
     model: str = "test-model"
@@ -133,7 +134,8 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.status >= 400:
             return self.send_json(reply.status, error_json(reply, anthropic), reply)
         if isinstance(body, dict) and body.get("stream"):
-            return self.send_events(anthropic_events(reply) if anthropic else openai_events(reply), reply)
+            events = anthropic_events(reply) if anthropic else openai_events(reply)
+            return self.send_events(events, reply, anthropic)
         self.send_json(200, anthropic_message(reply) if anthropic else openai_completion(reply), reply)
 
     def send_json(self, status: int, value: object, reply: Reply) -> None:
@@ -152,12 +154,14 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self.wfile.write(data)
 
-    def send_events(self, events: list, reply: Reply) -> None:
+    def send_events(self, events: list, reply: Reply, anthropic: bool) -> None:
         """Server-Sent Events in chunked transfer encoding, each flushed as sent."""
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
         self.send_header("transfer-encoding", "chunked")
         self.end_headers()
+        if reply.stream_error:
+            events = events[:len(events) // 2] + [stream_error(reply.stream_error, anthropic)]
         for n, event in enumerate(events):
             if reply.close_midway and n == len(events) // 2:
                 return self.cut()
@@ -180,6 +184,14 @@ def error_json(reply: Reply, anthropic: bool) -> dict:
     if anthropic:
         return {"type": "error", "error": {"type": "api_error", "message": message}}
     return {"error": {"message": message, "type": "api_error", "code": reply.status}}
+
+
+def stream_error(message: str, anthropic: bool) -> str:
+    """The event that reports a failure in the middle of a stream."""
+    if anthropic:
+        return sse({"type": "error", "error": {"type": "overloaded_error", "message": message}},
+                   "error")
+    return sse({"error": {"message": message, "type": "server_error"}})
 
 
 def openai_tool_calls(reply: Reply) -> list:

@@ -277,6 +277,17 @@ def test_a_provider_outlives_its_event_loop(llm_server):
         assert asyncio.run(p.complete(Request(HELLO))).text == "Hello from the test server."
 
 
+def test_a_closed_provider_opens_again(llm_server):
+    p = provider("anthropic", llm_server)
+
+    async def go():
+        await p.aclose()
+        first = await p.complete(Request(HELLO))
+        await p.aclose()
+        return first, await p.complete(Request(HELLO))
+    assert [c.text for c in asyncio.run(go())] == ["Hello from the test server."] * 2
+
+
 # -- streaming
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -341,6 +352,29 @@ def test_stream_closed_early_stops_reading(llm_server):
         return first, closing
     first, closing = asyncio.run(go())
     assert first.text == "tick " and closing < 0.2
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_stream_retried_before_its_first_byte(kind, llm_server):
+    llm_server.script(Reply(status=503, headers={"Retry-After": "0.1"}))
+    chunks = [c for _, c in stream(provider(kind, llm_server))]
+    assert chunks[-1].completion.text == "Hello from the test server."
+    assert len(llm_server.requests) == 2
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_stream_error_event(kind, llm_server):
+    llm_server.script(Reply(chunks=["a"] * 10, stream_error="Overloaded"))
+    with pytest.raises(ProviderError) as e:
+        stream(provider(kind, llm_server))
+    assert str(e.value) == f"{kind}: the stream failed: Overloaded"
+
+
+def test_reply_that_is_not_a_stream(llm_server):
+    llm_server.script(Reply(body=b"plain words"))
+    with pytest.raises(ProviderError) as e:
+        stream(provider("openai", llm_server))
+    assert str(e.value) == "openai: reply is not an event stream: 'plain words'"
 
 
 def test_stream_error_of_a_status(llm_server):

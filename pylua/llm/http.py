@@ -109,10 +109,9 @@ class HttpClient:
 
     def client(self) -> httpx.AsyncClient:
         loop = asyncio.get_running_loop()
-        if self._loop is not loop:
-            if self._loop is not None or self._client is None:
-                self._client = self.new_client()
-            self._loop = loop
+        if self._client is None or self._loop not in (None, loop):
+            self._client = self.new_client()
+        self._loop = loop
         return self._client
 
     async def aclose(self) -> None:
