@@ -63,7 +63,7 @@ class LuaState:
     # ------------------------------------------------------------ calling
     def call(self, f: Any, *args: Any) -> list:
         """Call any Lua value from host code and return its results (lua_call)."""
-        return self._call(f, args, new_frame(None, K_CMARK))
+        return vm.host_call(self, self.current, f, args, new_frame(None, K_CMARK))
 
     def call_direct(self, f: Any, args: tuple) -> list:
         """Call ``f`` right on top of the running frame, as the VM itself calls

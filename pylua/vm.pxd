@@ -36,6 +36,7 @@ cpdef Frame push_lua(object L, LuaThread th, LuaFunction f, object args, int kin
 cdef Frame enter_lua(object L, LuaThread th, LuaFunction f, list src, int first, int nargs,
                      int kind, int ret_a, int nresults)
 @cython.locals(frames=list, caller=Frame)
+@cython.locals(caller=Frame, p=Proto)
 cdef int stack_base(LuaThread th, int kind, int ret_a) except? -1
 cpdef enter_ccall(LuaThread th)
 cpdef pop_frame(LuaThread th, Frame fr)

@@ -435,11 +435,12 @@ def stack_base(th: LuaThread, kind: int, ret_a: int) -> int:
     if not frames:
         return 1
     caller = frames[-1]
-    if caller.proto is None:
+    p = caller.proto
+    if p is None:
         return caller.base + 1
     if kind == K_CALL:
         return caller.base + ret_a + 1
-    return caller.base + caller.proto.maxstacksize + 1
+    return caller.base + p.maxstacksize + 1
 
 
 def push_marker(th: LuaThread, marker: Frame) -> None:
@@ -2021,6 +2022,8 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                             release_frame(fr)
                         else:
                             nf = deliver(L, th, fr, (v,))
+                            if fr.kind == K_BOUNDARY:
+                                release_frame(fr)
                     fr = nf
                     break
                 elif op == 71:   # RETURN0
@@ -2036,6 +2039,8 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                             release_frame(fr)
                         else:
                             nf = deliver(L, th, fr, ())
+                            if fr.kind == K_BOUNDARY:
+                                release_frame(fr)
                     fr = nf
                     break
                 elif op == 70:   # RETURN
@@ -2048,7 +2053,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     res = regs[a:a + n]
                     fr.pc = pc
                     nf = finish_return(L, th, fr, res, a)
-                    if fr.kind == K_CALL and not th.hookmask:
+                    if (fr.kind == K_CALL or fr.kind == K_BOUNDARY) and not th.hookmask:
                         release_frame(fr)
                     fr = nf
                     break
