@@ -676,3 +676,14 @@ def test_an_agent_runs_inside_pcall_and_coroutines():
         local co = coroutine.wrap(function(x) coroutine.yield((a:run(x))) return "after" end)
         return ok, r, co("in a coroutine"), co()
     """) == [True, "echo: in pcall", "echo: in a coroutine", "after"]
+
+
+def test_a_tool_that_runs_its_own_agent_gets_an_error_instead_of_waiting_forever():
+    assert run("""
+        local a
+        a = llm.agent.new{ name = "Self", provider = { type = "mock", responses = {
+              { tool_calls = { { name = "again" } } }, "gave up" } },
+          tools = { { type = "function", name = "again", handler = function() return { a:run("loop") } end } } }
+        return a:run("go"), a:history()[3].content
+    """) == ["gave up", '[null, "agent \'Self\': cannot run from inside its own run (one of its '
+                        'tools called it)"]']

@@ -35,10 +35,14 @@ def open(L) -> LuaTable:
             codec_box.append(Codec(null, array_meta))
         return codec_box[0]
 
-    agent_meta = _meta(AGENT, {
-        "__tostring": lambda L, *a: ("agent: " + lua_string(_check(a, agent_meta, AGENT).name),)})
-    workflow_meta = _meta(WORKFLOW, {
-        "__tostring": lambda L, *a: ("workflow: " + lua_string(_check(a, workflow_meta, WORKFLOW).name),)})
+    def named(kind: str, name: str):
+        def tostring(L, *args):
+            return (kind + ": " + lua_string(_check(args, metas[name], name).name),)
+        return tostring
+
+    agent_meta = _meta(AGENT, {"__tostring": named("agent", AGENT)})
+    workflow_meta = _meta(WORKFLOW, {"__tostring": named("workflow", WORKFLOW)})
+    metas = {AGENT: agent_meta, WORKFLOW: workflow_meta}
 
     # ------------------------------------------------------------ agents
     def agent_new(L, *args):

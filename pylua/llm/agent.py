@@ -19,6 +19,7 @@ agent is collected while a loop runs.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import os
 import weakref
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 from .. import scheduler
 from ..errors import ArgError, LuaError
-from ..lauxlib import check_function, check_integer, check_number, check_string, check_table, type_name
+from ..lauxlib import check_integer, check_number, check_string, check_table, type_name
 from ..objects import is_function
 from ..table import LuaTable
 from .luajson import Codec, JsonError, loads
@@ -40,6 +41,9 @@ DEFAULT_NAME = "Agent"              # swarms-rs AgentConfig defaults
 DEFAULT_USER = "User"
 STATE_DIR = "agent_states"          # autosave = true writes agent_states/<name>.json
 MAX_TOOL_ROUNDS = 10                # tool-call rounds a turn may take before it fails
+
+# the agents whose runs the running code is part of (tool handlers inherit it)
+_running: contextvars.ContextVar = contextvars.ContextVar("llm_running_agents", default=frozenset())
 
 
 class AgentError(Exception):
@@ -99,7 +103,19 @@ class Agent:
 
     # ------------------------------------------------------------ running
     async def run(self, task: str) -> tuple:
-        """``(reply, None)`` or ``(None, message)``; runs of one agent take turns."""
+        """``(reply, None)`` or ``(None, message)``; runs of one agent take turns (a
+        run from inside its own run, by one of its tools, would wait forever: refused)."""
+        outer = _running.get()
+        if self in outer:
+            return None, (f"agent '{self.name}': cannot run from inside its own run "
+                          "(one of its tools called it)")
+        token = _running.set(outer | {self})
+        try:
+            return await self._run(task)
+        finally:
+            _running.reset(token)
+
+    async def _run(self, task: str) -> tuple:
         async with self._run_lock():
             track(self.provider)
             start = len(self.history)
