@@ -687,3 +687,24 @@ def test_a_tool_that_runs_its_own_agent_gets_an_error_instead_of_waiting_forever
         return a:run("go"), a:history()[3].content
     """) == ["gave up", '[null, "agent \'Self\': cannot run from inside its own run (one of its '
                         'tools called it)"]']
+
+
+@pytest.mark.parametrize("kind", ["openai", "anthropic"])
+@pytest.mark.parametrize("failure, words", [
+    ({"status": 500, "error": "overloaded"}, ["500", "overloaded"]),
+    ({"close_midway": True}, ["closed the connection"]),
+    ({"body": b"<html>not json</html>"}, ["not json"]),
+], ids=["500-every-time", "closed-midway", "not-json"])
+def test_a_failing_server_gives_nil_and_a_message_in_seconds(kind, failure, words, llm_server):
+    from llm_server import Reply
+    llm_server.default = Reply(**failure)
+    t0 = time.perf_counter()
+    res = run(HTTP_AGENT + """
+        local a = llm.agent.new{ name = "F", provider = provider() }
+        local r, err = a:run("hello")
+        return r, err, #a:history(), "the script goes on"
+    """, kind, llm_server.url)
+    assert time.perf_counter() - t0 < 10
+    assert res[0] is None and res[1].startswith(f"agent 'F': {kind}: "), res
+    assert all(w in res[1] for w in words), res[1]
+    assert res[2:] == [0, "the script goes on"]
