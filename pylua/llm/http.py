@@ -12,6 +12,7 @@ This module imports httpx, so it is imported only when a provider is made.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import random
@@ -74,22 +75,18 @@ class HttpProvider(Provider):
         raise NotImplementedError
 
 
-_ssl_context = None
-
-
+@functools.cache
 def ssl_context() -> Any:
     """One TLS context for every client: loading the CA certificates takes tens of
     milliseconds, too long to pay again for each agent."""
-    global _ssl_context
-    if _ssl_context is None:
-        _ssl_context = httpx.create_ssl_context()
-    return _ssl_context
+    return httpx.create_ssl_context()
 
 
 class HttpClient:
     """POSTs JSON for one provider (``name`` prefixes its messages). The
-    ``httpx.AsyncClient`` belongs to the event loop that made it: a later call from
-    another loop (each synchronous ``pylua`` run has its own) makes a new one."""
+    ``httpx.AsyncClient``'s connections belong to the event loop of its first
+    request: a call from another loop (each synchronous ``pylua`` run has its own)
+    makes a new client."""
 
     def __init__(self, name: str, base_url: str, headers: dict, timeout: float,
                  max_retries: int) -> None:
@@ -144,14 +141,13 @@ class HttpClient:
 
     async def _send(self, url: str, body: dict, stream: bool) -> httpx.Response:
         """The first successful response, retrying what may succeed later."""
+        request = self.request(url, body)
         attempt = 0
         while True:
             delay = None
             try:
-                client = self.client()
-                response = await client.send(client.build_request("POST", url, json=body),
-                                             stream=stream)
-            except (httpx.HTTPError, httpx.InvalidURL) as e:
+                response = await self.client().send(request, stream=stream)
+            except httpx.HTTPError as e:
                 failure = self.transport_failure(e, url)
                 if not transient(e):
                     raise ProviderError(failure) from None
@@ -168,6 +164,14 @@ class HttpClient:
                 raise ProviderError(failure)
             await asyncio.sleep(delay if delay is not None else backoff(attempt))
             attempt += 1
+
+    def request(self, url: str, body: dict) -> httpx.Request:
+        try:
+            return self.client().build_request("POST", url, json=body)
+        except httpx.InvalidURL as e:
+            raise ProviderError(self.transport_failure(e, url)) from None
+        except (ValueError, TypeError) as e:     # NaN, say: JSON has none
+            raise ProviderError(f"{self.name}: the request cannot be sent as JSON: {e}") from None
 
     async def status_failure(self, response: httpx.Response, url: str) -> str:
         try:
