@@ -144,7 +144,8 @@ def test_openai_tools_and_tool_results_on_the_wire(llm_server):
     assert body["messages"][2] == {"role": "assistant", "content": None, "tool_calls": [
         {"id": "c1", "type": "function", "function": {"name": "add", "arguments": '{"a": 1}'}},
         {"id": "c2", "type": "function", "function": {"name": "upper", "arguments": '{"s": "x"}'}}]}
-    assert body["messages"][3:] == CONVERSATION[3:]
+    assert body["messages"][3:] == [{"role": "tool", "tool_call_id": "c1", "content": "3"},
+                                    {"role": "tool", "tool_call_id": "c2", "content": '"X"'}]
 
 
 def test_anthropic_tools_and_tool_results_on_the_wire(llm_server):

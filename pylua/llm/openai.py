@@ -44,7 +44,10 @@ class OpenAIProvider(HttpProvider):
 
 
 def wire_message(message: dict) -> dict:
-    """A neutral message as OpenAI takes it: tool calls spelled out."""
+    """A neutral message as OpenAI takes it: tool calls spelled out, tool results
+    with only their documented fields (some servers refuse a ``name`` there)."""
+    if message.get("role") == "tool":
+        return {key: message[key] for key in ("role", "tool_call_id", "content") if key in message}
     calls = message.get("tool_calls")
     if not calls:
         return message
