@@ -162,6 +162,16 @@ def test_anthropic_tools_and_tool_results_on_the_wire(llm_server):
             {"type": "tool_result", "tool_use_id": "c2", "content": '"X"'}]}]
 
 
+def test_anthropic_roles_alternate(llm_server):
+    complete(provider("anthropic", llm_server), Request([
+        {"role": "user", "content": "one"}, {"role": "assistant", "content": ""},
+        {"role": "user", "content": "two"}, {"role": "system", "content": "Late rule."}]))
+    body = llm_server.requests[0].body
+    assert body["system"] == "Late rule."
+    assert body["messages"] == [{"role": "user", "content": [{"type": "text", "text": "one"},
+                                                             {"type": "text", "text": "two"}]}]
+
+
 # -- retries and failures
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -64,6 +64,8 @@ def wire_messages(messages: list) -> tuple:
             continue
         role, blocks = ("user", [tool_result(message)]) if role == "tool" else (
             role, content_blocks(message))
+        if not blocks:          # an empty reply: the API refuses empty content
+            continue
         if wire and wire[-1]["role"] == role:
             wire[-1]["content"] += blocks
         else:
