@@ -21,7 +21,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-from .provider import Provider, ProviderError, StreamedReply
+from .provider import Completion, Provider, ProviderError, Request, StreamedReply
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -47,14 +47,14 @@ class HttpProvider(Provider):
         self.model = required_string(self.name, config, "model")
         self.http = client_from_config(self.name, config, default_base_url, auth, headers or {})
 
-    async def complete(self, request: Any) -> Any:
+    async def complete(self, request: Request) -> Completion:
         reply = await self.http.post_json(self.path, self.body(request))
         try:
             return self.parse(reply)
         except (KeyError, IndexError, TypeError, AttributeError):
             raise unexpected(self.name, reply) from None
 
-    def stream(self, request: Any) -> AsyncIterator:
+    def stream(self, request: Request) -> AsyncIterator:
         """An async generator of the reply's chunks; closing it closes the stream."""
         events = self.http.post_events(self.path, self.stream_body(request))
         return streamed_chunks(self.name, events, StreamedReply(self.model), self.on_event)
@@ -62,13 +62,13 @@ class HttpProvider(Provider):
     async def aclose(self) -> None:
         await self.http.aclose()
 
-    def body(self, request: Any) -> dict:
+    def body(self, request: Request) -> dict:
         raise NotImplementedError
 
-    def stream_body(self, request: Any) -> dict:
+    def stream_body(self, request: Request) -> dict:
         return dict(self.body(request), stream=True)
 
-    def parse(self, reply: Any) -> Any:
+    def parse(self, reply: Any) -> Completion:
         raise NotImplementedError
 
     def on_event(self, reply: StreamedReply, kind: str, event: Any) -> list:
