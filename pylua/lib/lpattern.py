@@ -743,6 +743,10 @@ def _add_value(ms: MatchState, out: list, s: int, e: int, repl: Any) -> bool:
 
 
 def str_gsub(L: Any, *args: Any) -> tuple:
+    return _gsub(L, args)
+
+
+def _gsub(L: Any, args: tuple) -> tuple:
     src = check_string(args, 1)
     p = check_string(args, 2)
     repl = arg(args, 3)
