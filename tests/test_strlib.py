@@ -216,6 +216,12 @@ CASES = [
     ("find", '"THE (quick) fox", "%f[%a]"', ), ("find", '"THE (quick) fox", "%f[%A]"'),
     ("find", '"abc", "%f[%z]"'), ("find", '"abc", "%f[%Z]"'), ("match", '"abc", "%f[a"'),
     ("match", '"abc", "%f[a]*"'), ("match", '"a*", "%f[a]a*"'), ("find", '"ab", "%f[^\\0]"'),
+    # runs and searches shorter and longer than the scan by hand (SCAN_LIMIT)
+    ("gsub", 'string.rep("x", 40) .. "7" .. string.rep("y", 15) .. "8", "%d", "<%0>"'),
+    ("gsub", '"ab" .. string.rep("c", 33) .. "-" .. string.rep("d", 16), "%a+", "(%0)"'),
+    ("match", 'string.rep("z", 17) .. "=" .. string.rep("9", 20), "(%a+)=([%d.]+)$"'),
+    ("find", 'string.rep(" ", 30) .. "w" .. string.rep(" ", 30), "[^ ]"'),
+    ("match", 'string.rep("a", 16), "^a+"'), ("match", 'string.rep("a", 15) .. "b", "a*b"'),
     # gsub with strings
     ("gsub", '"hello world", "o", "0"'), ("gsub", '"hello world", "o", "0", 1'),
     ("gsub", '"hello world", "o", "0", 0'), ("gsub", '"hello world", "o", "0", -1'),

@@ -4,6 +4,9 @@
 cimport cython
 
 cdef Py_ssize_t MAXCAPTURES, MAXCCALLS, CAP_UNFINISHED, CAP_POSITION, STEP_CHUNK
+ctypedef const unsigned char* flags   # a character set as 256 flags (bytes)
+
+cdef Py_ssize_t SCAN_LIMIT
 cdef int _CHAR, _LIT, _OPEN, _CLOSE, _END, _BALANCE, _FRONTIER, _BACKREF, _ERROR
 
 
@@ -15,6 +18,7 @@ cdef class Pattern:
     cdef public list run_only_end
     cdef public object lead_literal
     cdef public object lead_search
+    cdef public bytes lead_table
     cdef public object skip_run
 
 
@@ -41,11 +45,16 @@ cdef class MatchState:
     cdef object follow(self, Py_ssize_t i)
 
 
+@cython.locals(tab=flags, slen=Py_ssize_t, end=Py_ssize_t)
+cdef Py_ssize_t _span(bytes table, object run, str src, Py_ssize_t s) except -2
+@cython.locals(tab=flags, slen=Py_ssize_t, end=Py_ssize_t)
+cdef Py_ssize_t _seek(bytes table, object search, str src, Py_ssize_t pos) except -2
+
 @cython.locals(src=str, slen=Py_ssize_t, items=list, n=Py_ssize_t, nested=Py_ssize_t,
                opened=Py_ssize_t, it=tuple, kind=int, r=Py_ssize_t, level=Py_ssize_t,
-               lv=Py_ssize_t, cap_len=list)
+               lv=Py_ssize_t, cap_len=list, tab=flags)
 cdef Py_ssize_t _match(MatchState ms, Py_ssize_t s, Py_ssize_t i) except -2
-@cython.locals(e=Py_ssize_t, r=Py_ssize_t, src=str)
+@cython.locals(e=Py_ssize_t, r=Py_ssize_t, src=str, it=tuple)
 cdef Py_ssize_t _max_expand(MatchState ms, Py_ssize_t s, Py_ssize_t i, Py_ssize_t lo) except -2
 @cython.locals(r=Py_ssize_t, src=str, slen=Py_ssize_t)
 cdef Py_ssize_t _min_expand(MatchState ms, Py_ssize_t s, Py_ssize_t i) except -2
@@ -60,6 +69,7 @@ cdef list push_captures(MatchState ms, Py_ssize_t s, Py_ssize_t e, bint whole)
 cdef Py_ssize_t _candidates(Pattern cp, str src, Py_ssize_t pos) except -2
 @cython.locals(cp=Pattern, fast=bint, e=Py_ssize_t)
 cdef object _first_match(MatchState ms, Py_ssize_t pos, bint anchor, Py_ssize_t lastmatch)
+@cython.locals(lead=tuple)
 cdef Py_ssize_t _next_start(Pattern cp, str src, Py_ssize_t pos) except -2
 cdef _add_s(MatchState ms, list out, list parts, Py_ssize_t s, Py_ssize_t e)
 cdef bint _add_value(MatchState ms, list out, Py_ssize_t s, Py_ssize_t e, object repl) except -1

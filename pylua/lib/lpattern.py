@@ -97,8 +97,8 @@ def bracket_set(pat: str, p: int, ec: int) -> frozenset:
 
 
 def _set_regex(cs: frozenset, suffix: str) -> Any:
-    """A compiled regex character set for ``cs`` (used only to scan runs and to
-    search for the first character a pattern can start with)."""
+    """A compiled regex character set for ``cs`` (used only to scan long runs and to
+    search far for the first character a pattern can start with)."""
     if not cs:
         return re.compile("(?!)")
     codes = sorted(map(ord, cs))
@@ -111,6 +111,45 @@ def _set_regex(cs: frozenset, suffix: str) -> Any:
         parts.append("\\x%02x" % codes[i] if i == j else "\\x%02x-\\x%02x" % (codes[i], codes[j]))
         i = j + 1
     return re.compile("[" + "".join(parts) + "]" + suffix)
+
+
+def _set_table(cs: frozenset) -> bytes:
+    """``cs`` as 256 flags, one per character code (membership by indexing)."""
+    return bytes(chr(c) in cs for c in range(256))
+
+
+# Runs and searches look at up to SCAN_LIMIT characters one by one (a few machine
+# instructions each once compiled) before a regex, whose every call costs as much
+# as a long scan, takes over.
+SCAN_LIMIT = 16
+
+
+def _span(table: bytes, run: Any, src: str, s: int) -> int:
+    """The end of the run of characters of ``table`` from s (``run``: its regex)."""
+    tab = table
+    slen = len(src)
+    end = s + SCAN_LIMIT if s + SCAN_LIMIT < slen else slen
+    while s < end and tab[ord(src[s])]:
+        s += 1
+    if s < end or s == slen:
+        return s
+    return run(src, s).end()
+
+
+def _seek(table: bytes, search: Any, src: str, pos: int) -> int:
+    """The first position >= pos of a character of ``table`` (``search``: its
+    regex), or -1."""
+    tab = table
+    slen = len(src)
+    end = pos + SCAN_LIMIT if pos + SCAN_LIMIT < slen else slen
+    while pos < end:
+        if tab[ord(src[pos])]:
+            return pos
+        pos += 1
+    if pos == slen:
+        return -1
+    m = search(src, pos)
+    return m.start() if m else -1
 
 
 # ------------------------------------------------------------ pattern compilation
@@ -164,7 +203,7 @@ class Pattern:
     a caller may skip the attempt only while more depth than that is left."""
 
     __slots__ = ("items", "first", "hops", "run_only_end", "lead_literal", "lead_search",
-                 "skip_run")
+                 "lead_table", "skip_run")
 
     def __init__(self, pat: str) -> None:
         self.items = items = _parse(pat)
@@ -188,22 +227,25 @@ class Pattern:
         # where the scan for a match may jump: a literal, or a character of a set
         self.lead_literal: Optional[str] = None
         self.lead_search = None
+        self.lead_table = None
         if self.hops[0] < MAXCCALLS and self.first[0] is not None:
             lead = items[target[0]]
             if lead[0] == _LIT:
                 self.lead_literal = lead[1]
             elif len(self.first[0]) < 256:
                 self.lead_search = _set_regex(self.first[0], "").search
+                self.lead_table = _set_table(self.first[0])
         # A leading run item (X+ or X*) that can only be followed at the end of its
         # run tries the rest of the pattern at that same place from any start inside
         # the run; so when an attempt fails, every later start inside the run fails
         # alike (unless a back-reference makes the rest depend on the start).
+        # ``skip_run`` is that item.
         lead = items[target[0]] if target[0] < n else None
         self.skip_run = None
         if (lead is not None and lead[0] == _CHAR and lead[2] in "+*" and lead[3] is not None
                 and self.run_only_end[target[0]] and self.hops[0] < MAXCCALLS
                 and all(it[0] != _BACKREF for it in items)):
-            self.skip_run = lead[3]
+            self.skip_run = lead
 
 
 def _passable_captures(items: list) -> list:
@@ -284,7 +326,7 @@ def _parse(pat: str) -> list:
             if q in "*+-?" and ep < plen:
                 # the run scanner; None for '.', whose run is the rest of the subject
                 run = _set_regex(cs, "*").match if len(cs) < 256 else None
-                items.append((_CHAR, cs, q, run))
+                items.append((_CHAR, cs, q, run, _set_table(cs)))
                 p = ep + 1
             elif len(cs) == 1:
                 lit = next(iter(cs))
@@ -294,7 +336,7 @@ def _parse(pat: str) -> list:
                     items.append((_LIT, lit))
                 p = ep
             else:
-                items.append((_CHAR, cs, "", None))
+                items.append((_CHAR, cs, "", None, _set_table(cs)))
                 p = ep
     except _Malformed as e:
         items.append((_ERROR, str(e)))
@@ -388,7 +430,8 @@ def _match(ms: MatchState, s: int, i: int) -> int:
             break
         if kind == _CHAR:
             q = it[2]
-            if s >= slen or src[s] not in it[1]:
+            tab = it[4]
+            if s >= slen or not tab[ord(src[s])]:
                 if q == "*" or q == "?" or q == "-":
                     i += 1
                     continue
@@ -411,7 +454,7 @@ def _match(ms: MatchState, s: int, i: int) -> int:
                 s = _min_expand(ms, s, i)
             elif i + 1 == n and ms.depth:
                 # the longest run ends the match (C's first try in max_expand)
-                s = slen if it[3] is None else it[3](src, s).end()
+                s = slen if it[3] is None else _span(it[4], it[3], src, s)
             else:
                 s = _max_expand(ms, s, i, s + 1 if q == "+" else s)
             break
@@ -481,8 +524,8 @@ def _match(ms: MatchState, s: int, i: int) -> int:
 
 def _max_expand(ms: MatchState, s: int, i: int, lo: int) -> int:
     """``max_expand``: longest run of item i from s, then back off towards lo."""
-    run = ms.items[i][3]
-    e = ms.slen if run is None else run(ms.src, s).end()
+    it = ms.items[i]
+    e = ms.slen if it[3] is None else _span(it[4], it[3], ms.src, s)
     nxt = ms.follow(i + 1)
     if i + 1 == ms.nitems:
         return e
@@ -596,8 +639,7 @@ def _candidates(cp: Pattern, src: str, pos: int) -> int:
     """The first position >= pos where a match could begin, or -1 if none can."""
     if cp.lead_literal is not None:
         return src.find(cp.lead_literal, pos)
-    m = cp.lead_search(src, pos)
-    return m.start() if m else -1
+    return _seek(cp.lead_table, cp.lead_search, src, pos)
 
 
 def _first_match(ms: MatchState, pos: int, anchor: bool, lastmatch: int) -> Optional[tuple]:
@@ -625,7 +667,8 @@ def _next_start(cp: Pattern, src: str, pos: int) -> int:
     """Where to try after a failed attempt at pos (see ``Pattern.skip_run``)."""
     if cp.skip_run is None:
         return pos + 1
-    return max(pos + 1, cp.skip_run(src, pos).end())
+    lead = cp.skip_run
+    return max(pos + 1, _span(lead[4], lead[3], src, pos))
 
 
 # ------------------------------------------------------------ library functions
