@@ -2,6 +2,8 @@
 # source): the match state and the parsed pattern become C structs, the matcher's
 # positions C integers and its helpers C functions.
 cimport cython
+from pylua.lauxlib cimport arg, check_string, opt_integer, to_boolean, type_name
+from pylua.lib.strlib cimport posrelat_start
 
 cdef Py_ssize_t MAXCAPTURES, MAXCCALLS, CAP_UNFINISHED, CAP_POSITION, STEP_CHUNK
 ctypedef const unsigned char* flags   # a character set as 256 flags (bytes)

@@ -11,11 +11,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:      # annotations only: typing costs ~3 ms at start-up
     from typing import Any
 
+from ..debuginfo import TM_NAMES
 from ..errors import ArgError
 from ..lauxlib import arg, check_integer, check_string, opt_integer, opt_string, type_name
 from ..number import tonumber
 from ..objects import Builtin
 from ..table import LuaTable
+from ..vm import TM_TO_OP, arith_raw
 
 MAXSIZE = 0x7FFFFFFF      # INT_MAX: lstrlib's limit for the size of built strings
 LUAI_MAXSTACK = 1000000   # results beyond the Lua stack limit cannot be returned
@@ -88,6 +90,8 @@ def str_byte(L: Any, *args: Any) -> tuple:
     pi = opt_integer(args, 2, 1)
     posi = posrelat_start(pi, ln)
     pose = getendpos(args, 3, pi, ln)
+    if posi == pose:        # the usual call: one byte
+        return (ord(s[posi - 1]),)
     if posi > pose:
         return ()
     if pose - posi >= LUAI_MAXSTACK - 10:
@@ -108,11 +112,13 @@ def str_char(L: Any, *args: Any) -> tuple:
 # ------------------------------------------------------------ string metamethods
 
 def _arith(event: str):
+    op = TM_TO_OP[TM_NAMES.index(event)]
+
     def metamethod(L: Any, *args: Any) -> tuple:
         a, b = arg(args, 1), arg(args, 2)
         x, y = tonumber(a), tonumber(b)
-        if x is not None and y is not None:
-            return (L.arith(event, x, y),)
+        if x is not None and y is not None:     # lua_arith on two numbers
+            return (arith_raw(op, x, y),)
         # trymt: the second operand's own metamethod, unless it is a string too
         mm = None if type(b) is str else L.getmetafield(b, event)
         if mm is None:
