@@ -91,6 +91,8 @@ def hexfloat(mant_int: str, mant_frac: str, exp: Optional[str]) -> float:
 
 def str2float(s: str) -> Optional[float]:
     """``l_str2d``: decimal or hex float numerals (no 'inf'/'nan')."""
+    if s.replace(".", "", 1).isdigit() and s.isascii():    # the common case: "12.5"
+        return float(s)
     if "n" in s or "N" in s:
         return None
     m = _DEC_FLT.match(s)

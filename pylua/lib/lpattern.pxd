@@ -4,6 +4,7 @@
 cimport cython
 from pylua.lauxlib cimport arg, check_string, opt_integer, to_boolean, type_name
 from pylua.lib.strlib cimport posrelat_start
+from pylua.number cimport tostr
 
 cdef Py_ssize_t MAXCAPTURES, MAXCCALLS, CAP_UNFINISHED, CAP_POSITION, STEP_CHUNK
 ctypedef const unsigned char* flags   # a character set as 256 flags (bytes)

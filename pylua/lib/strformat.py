@@ -28,9 +28,11 @@ _DIGITS = "0123456789"
 
 
 class Spec:
-    """A parsed conversion specification such as ``%-08.3f``."""
+    """A parsed conversion specification such as ``%-08.3f``; ``printf``: the same
+    conversion as a Python ``%`` format where that equals C's (floats, finite ones;
+    integers without precision or '#', unsigned ones masked to 64 bits), else None."""
 
-    __slots__ = ("flags", "width", "prec", "conv")
+    __slots__ = ("flags", "width", "prec", "conv", "printf")
 
     def __init__(self, form: str) -> None:
         i = 1
@@ -47,7 +49,14 @@ class Spec:
             while form[k] in _DIGITS:
                 k += 1
             self.prec = int(form[j + 1:k]) if k > j + 1 else 0
-        self.conv = form[-1]
+        self.conv = conv = form[-1]
+        form = "%" + self.flags + (str(self.width) if self.width else "")
+        if conv in "aAcps" or conv in "diuoxX" and (self.prec is not None or "#" in self.flags):
+            self.printf = None
+        elif self.prec is not None:
+            self.printf = form + "." + str(self.prec) + conv
+        else:
+            self.printf = form + ("d" if conv == "u" else conv)
 
     def pad(self, body: str, prefix: str = "", zero_ok: bool = True) -> str:
         """Apply width: left-justify, zero-fill after the sign/prefix, or right-justify."""
@@ -72,6 +81,8 @@ def _sign(spec: Spec, negative: bool) -> str:
 
 def format_int(spec: Spec, n: int) -> str:
     conv = spec.conv
+    if spec.printf is not None:
+        return spec.printf % (n if conv == "d" or conv == "i" else n & _MASK64)
     if conv in "di":
         prefix = _sign(spec, n < 0)
         v = -n if n < 0 else n
@@ -100,10 +111,7 @@ def _nonfinite(spec: Spec, x: float) -> str:
 def format_float(spec: Spec, x: float) -> str:
     if x != x or x in (math.inf, -math.inf):
         return _nonfinite(spec, x)
-    form = "%" + spec.flags + (str(spec.width) if spec.width else "")
-    if spec.prec is not None:
-        form += "." + str(spec.prec)
-    return (form + spec.conv) % x
+    return spec.printf % x
 
 
 def hex_float(x: float, prec: Optional[int] = None, alt: bool = False) -> str:
@@ -266,6 +274,10 @@ _parsed: dict = {}
 
 
 def str_format(L: Any, *args: Any) -> tuple:
+    return _format(L, args)
+
+
+def _format(L: Any, args: tuple) -> tuple:
     fmt = check_string(args, 1)
     parts = _parsed.get(fmt)
     if parts is None:
