@@ -58,6 +58,8 @@ def str2int(s: str) -> Optional[int]:
     """``l_str2int``: decimal (no overflow) or hex (wrapping) integer numerals."""
     if len(s) < 19 and s.isdigit() and s.isascii():     # the common case, without regexes
         return int(s)
+    if "." in s:
+        return None
     m = _HEX_INT.match(s)
     if m:
         v = int(m.group(2), 16) & _MASK64

@@ -48,6 +48,10 @@ cdef class MatchState:
     cdef object follow(self, Py_ssize_t i)
 
 
+cpdef Pattern compile_pattern(str pat)
+@cython.locals(ms=MatchState)
+cdef MatchState new_match_state(object L, str src, Pattern cp)
+
 @cython.locals(tab=flags, slen=Py_ssize_t, end=Py_ssize_t)
 cdef Py_ssize_t _span(bytes table, object run, str src, Py_ssize_t s) except -2
 @cython.locals(tab=flags, slen=Py_ssize_t, end=Py_ssize_t)
@@ -74,6 +78,9 @@ cdef Py_ssize_t _candidates(Pattern cp, str src, Py_ssize_t pos) except -2
 cdef object _first_match(MatchState ms, Py_ssize_t pos, bint anchor, Py_ssize_t lastmatch)
 @cython.locals(lead=tuple)
 cdef Py_ssize_t _next_start(Pattern cp, str src, Py_ssize_t pos) except -2
+@cython.locals(s=str, p=str, ls=Py_ssize_t, init=Py_ssize_t, k=Py_ssize_t, anchor=bint,
+               ms=MatchState, s1=Py_ssize_t, e=Py_ssize_t)
+cdef tuple _find_aux(object L, tuple args, bint find)
 cdef _add_s(MatchState ms, list out, list parts, Py_ssize_t s, Py_ssize_t e)
 cdef bint _add_value(MatchState ms, list out, Py_ssize_t s, Py_ssize_t e, object repl) except -1
 @cython.locals(srcl=Py_ssize_t, pos=Py_ssize_t, lastmatch=Py_ssize_t, n=Py_ssize_t,

@@ -361,21 +361,6 @@ class MatchState:
     __slots__ = ("L", "src", "slen", "pattern", "items", "nitems", "first", "hops",
                  "depth", "level", "cap_init", "cap_len", "steps")
 
-    def __init__(self, L: Any, src: str, cp: Pattern) -> None:
-        self.L = L
-        self.src = src
-        self.slen = len(src)
-        self.pattern = cp
-        self.items = cp.items
-        self.nitems = len(cp.items)
-        self.first = cp.first
-        self.hops = cp.hops
-        self.depth = MAXCCALLS
-        self.level = 0
-        self.cap_init = [0] * MAXCAPTURES
-        self.cap_len = [0] * MAXCAPTURES
-        self.steps = STEP_CHUNK
-
     def error(self, msg: str) -> Exception:
         return self.L.error(msg)
 
@@ -401,6 +386,26 @@ class MatchState:
         if nxt is not None and self.depth <= self.hops[i]:
             return None
         return nxt
+
+
+def new_match_state(L: Any, src: str, cp: Pattern) -> MatchState:
+    """A MatchState for matching ``cp`` against ``src`` (made without __init__'s
+    argument parsing: one is made per call of find, match, gmatch and gsub)."""
+    ms = MatchState.__new__(MatchState)
+    ms.L = L
+    ms.src = src
+    ms.slen = len(src)
+    ms.pattern = cp
+    ms.items = cp.items
+    ms.nitems = len(cp.items)
+    ms.first = cp.first
+    ms.hops = cp.hops
+    ms.depth = MAXCCALLS
+    ms.level = 0
+    ms.cap_init = [0] * MAXCAPTURES
+    ms.cap_len = [0] * MAXCAPTURES
+    ms.steps = STEP_CHUNK
+    return ms
 
 
 def _match(ms: MatchState, s: int, i: int) -> int:
@@ -684,7 +689,7 @@ def _find_aux(L: Any, args: tuple, find: bool) -> tuple:
         k = s.find(p, init)
         return (k + 1, k + len(p)) if k >= 0 else (None,)
     anchor = p[:1] == "^"
-    ms = MatchState(L, s, compile_pattern(p[1:] if anchor else p))
+    ms = new_match_state(L, s, compile_pattern(p[1:] if anchor else p))
     found = _first_match(ms, init, anchor, -1)
     if found is None:
         return (None,)
@@ -709,7 +714,7 @@ def str_gmatch(L: Any, *args: Any) -> tuple:
     init = posrelat_start(opt_integer(args, 3, 1), ls) - 1
     if init > ls:
         init = ls + 1
-    ms = MatchState(L, s, compile_pattern(p))  # kept across calls, as in C
+    ms = new_match_state(L, s, compile_pattern(p))  # kept across calls, as in C
     state = [init, -1]  # current position, end of last match
 
     def gmatch_aux(L: Any, *_: Any) -> tuple:
@@ -804,7 +809,7 @@ def _gsub(L: Any, args: tuple) -> tuple:
     anchor = p[:1] == "^"
     cp = compile_pattern(p[1:] if anchor else p)
     fast = not anchor and (cp.lead_literal is not None or cp.lead_search is not None)
-    ms = MatchState(L, src, cp)
+    ms = new_match_state(L, src, cp)
     out: list = []
     pos = 0
     lastmatch = -1
