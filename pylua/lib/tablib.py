@@ -337,8 +337,10 @@ def tsort(L, *args):
         if cmp is None:
             lt = L.lessthan
         else:
+            call = L.call
+
             def lt(a: Any, b: Any) -> bool:
-                r = L.call(cmp, a, b)
+                r = call(cmp, a, b)
                 return bool(r) and to_boolean(r[0])
         _Sorter(L, get, set_, lt).sort(1, n, 0)
     return ()
