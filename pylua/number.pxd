@@ -7,6 +7,8 @@ cpdef object float_to_int(object f)
 cpdef object tonumber(object v)
 cpdef object str2int(str s)
 cpdef object str2float(str s)
+cdef dict _numerals
+cdef Py_ssize_t NUMERALS_CACHED, SHORT_NUMERAL
 cpdef object str2number(object s)
 cpdef str fmt_float(object f)
 cpdef str tostr(object v)

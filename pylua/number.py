@@ -107,12 +107,28 @@ def str2float(s: str) -> Optional[float]:
     return None
 
 
+# numeral -> its number, for short numerals: scripts convert the same strings again
+# and again (a gsub callback doing arithmetic on its captured digits).
+_numerals: dict = {}
+NUMERALS_CACHED = 1024
+SHORT_NUMERAL = 40
+
+
 def str2number(s: str) -> Optional[Num]:
     """``luaO_str2num``: the number a string denotes, or None."""
-    i = str2int(s)
-    if i is not None:
-        return i
-    return str2float(s)
+    n = _numerals.get(s)
+    if n is not None:
+        return n
+    n = str2int(s)
+    if n is None:
+        n = str2float(s)
+        if n is None:
+            return None
+    if len(s) <= SHORT_NUMERAL:
+        if len(_numerals) >= NUMERALS_CACHED:
+            _numerals.clear()
+        _numerals[s] = n
+    return n
 
 
 def fmt_float(f: float) -> str:
