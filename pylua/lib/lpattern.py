@@ -775,7 +775,10 @@ def _add_value(ms: MatchState, out: list, s: int, e: int, repl: Any) -> bool:
     if type(repl) is LuaTable:
         v = L.index(repl, get_onecapture(ms, 0, s, e))
     else:
-        res = L.call(repl, *push_captures(ms, s, e, True))
+        if ms.level <= 1:   # a single value: no list of captures
+            res = L.call(repl, get_onecapture(ms, 0, s, e))
+        else:
+            res = L.call(repl, *push_captures(ms, s, e, True))
         v = res[0] if res else None
     if v is None or v is False:
         out.append(ms.src[s:e])
