@@ -48,6 +48,8 @@ cdef class MatchState:
     cdef object follow(self, Py_ssize_t i)
 
 
+cdef dict _cache
+@cython.locals(cp=Pattern)
 cpdef Pattern compile_pattern(str pat)
 @cython.locals(ms=MatchState)
 cdef MatchState new_match_state(object L, str src, Pattern cp)

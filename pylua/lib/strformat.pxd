@@ -23,6 +23,7 @@ cdef class Item:
     cdef public bint plain
 
 
+cdef dict _parsed
 cpdef str format_int(Spec spec, object n)
 cpdef str format_float(Spec spec, double x)
 @cython.locals(top=Py_ssize_t, arg=Py_ssize_t, out=list, parts=list)
