@@ -13,7 +13,7 @@ import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:      # annotations only: typing costs ~3 ms at start-up
-    from typing import Any, Callable
+    from typing import Any, Callable, Optional
 
 from ..errors import ArgError
 from ..lauxlib import (arg, check_function, check_integer, opt_integer, opt_string, to_boolean,
@@ -219,15 +219,35 @@ def _randomize_pivot() -> int:
 
 
 class _Sorter:
-    """ltablib's quicksort over ``get``/``set`` with the strict order ``lt``."""
+    """ltablib's quicksort over ``get``/``set`` with the strict order ``lt``; on a
+    plain table ``tab`` its array part is read and written in place (C code when
+    compiled), as long as the index is inside it (a comparator may resize it)."""
 
-    __slots__ = ("get", "set", "lt", "L")
+    __slots__ = ("get", "set", "lt", "L", "tab")
 
-    def __init__(self, L, get: Callable, set_: Callable, lt: Callable) -> None:
+    def __init__(self, L, get: Callable, set_: Callable, lt: Callable,
+                 tab: Optional[LuaTable] = None) -> None:
         self.L = L
         self.get = get
         self.set = set_
         self.lt = lt
+        self.tab = tab
+
+    def _get(self, i: int) -> Any:
+        tab = self.tab
+        if tab is None:
+            return self.get(i)
+        arr = tab.arr
+        return arr[i - 1] if 0 < i <= len(arr) else tab.get_int(i)
+
+    def _set(self, i: int, v: Any) -> None:
+        tab = self.tab
+        if tab is None:
+            self.set(i, v)
+        elif 0 < i <= len(tab.arr) and v is not None:
+            tab.arr[i - 1] = v
+        else:
+            tab.set_int(i, v)
 
     def _invalid(self):
         return self.L.error("invalid order function for sorting")
@@ -235,39 +255,39 @@ class _Sorter:
     def partition(self, lo: int, up: int, pivot: Any) -> int:
         """Precondition a[lo] <= pivot == a[up - 1] <= a[up]; returns the pivot's
         final index i with a[lo .. i - 1] <= a[i] == pivot <= a[i + 1 .. up]."""
-        get, set_, lt = self.get, self.set, self.lt
+        lt = self.lt
         i = lo
         j = up - 1
         while True:
             i += 1
-            ai = get(i)
+            ai = self._get(i)
             while lt(ai, pivot):
                 if i == up - 1:   # a[i] < P but a[up - 1] == P
                     raise self._invalid()
                 i += 1
-                ai = get(i)
+                ai = self._get(i)
             j -= 1
-            aj = get(j)
+            aj = self._get(j)
             while lt(pivot, aj):
                 if j < i:   # j < i but a[j] > P
                     raise self._invalid()
                 j -= 1
-                aj = get(j)
+                aj = self._get(j)
             if j < i:   # no elements out of place
-                set_(up - 1, ai)
-                set_(i, pivot)
+                self._set(up - 1, ai)
+                self._set(i, pivot)
                 return i
-            set_(i, aj)
-            set_(j, ai)
+            self._set(i, aj)
+            self._set(j, ai)
 
     def sort(self, lo: int, up: int, rnd: int) -> None:
         """``auxsort``: recurse on the smaller half, loop on the larger one."""
-        get, set_, lt = self.get, self.set, self.lt
+        lt = self.lt
         while lo < up:
-            a, b = get(lo), get(up)
+            a, b = self._get(lo), self._get(up)
             if lt(b, a):   # a[up] < a[lo]?
-                set_(lo, b)
-                set_(up, a)
+                self._set(lo, b)
+                self._set(up, a)
             if up - lo == 1:
                 return
             if up - lo < RANLIMIT or rnd == 0:
@@ -275,20 +295,20 @@ class _Sorter:
             else:   # choosePivot: somewhere in the middle half
                 r4 = (up - lo) // 4
                 p = rnd % (r4 * 2) + (lo + r4)
-            a, b = get(p), get(lo)
+            a, b = self._get(p), self._get(lo)
             if lt(a, b):   # a[p] < a[lo]?
-                set_(p, b)
-                set_(lo, a)
+                self._set(p, b)
+                self._set(lo, a)
             else:
-                b = get(up)
+                b = self._get(up)
                 if lt(b, a):   # a[up] < a[p]?
-                    set_(p, b)
-                    set_(up, a)
+                    self._set(p, b)
+                    self._set(up, a)
             if up - lo == 2:
                 return
-            pivot = get(p)
-            set_(p, get(up - 1))
-            set_(up - 1, pivot)
+            pivot = self._get(p)
+            self._set(p, self._get(up - 1))
+            self._set(up - 1, pivot)
             p = self.partition(lo, up, pivot)
             if p - lo < up - p:
                 self.sort(lo, p - 1, rnd)
@@ -342,7 +362,7 @@ def tsort(L, *args):
             def lt(a: Any, b: Any) -> bool:
                 r = call(cmp, a, b)
                 return bool(r) and to_boolean(r[0])
-        _Sorter(L, get, set_, lt).sort(1, n, 0)
+        _Sorter(L, get, set_, lt, t if _plain(t) else None).sort(1, n, 0)
     return ()
 
 
