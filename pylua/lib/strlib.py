@@ -90,6 +90,10 @@ def str_rep(L: Any, *args: Any) -> tuple:
 
 
 def str_byte(L: Any, *args: Any) -> tuple:
+    return _byte(L, args)
+
+
+def _byte(L: Any, args: tuple) -> tuple:
     s = check_string(args, 1)
     ln = len(s)
     pi = opt_integer(args, 2, 1)
