@@ -332,6 +332,21 @@ SNIPPETS = [
        table.sort(big); print(big[1], big[150], big[300])
        local floats = {3.5, 1, 2.0, -0.0, 0, 1.0}
        table.sort(floats); print(table.concat(floats, " "))""",
+    # comparators that grow and hole the table being sorted (in-place reads/writes of its
+    # array part must follow every change)
+    """local function run(edit)
+         local t = {} for i = 1, 40 do t[i] = (i * 7) % 41 end
+         local calls = 0
+         local ok, err = pcall(table.sort, t, function(a, b)
+           calls = calls + 1
+           edit(t, calls)
+           return (a or 0) < (b or 0)
+         end)
+         local out = {} for i = 1, 45 do out[i] = tostring(t[i]) end
+         print(ok, err, calls, #t, table.concat(out, ","))
+       end
+       run(function(t, c) if c % 9 == 0 then t[#t + 1] = c end end)
+       run(function(t, c) if c == 5 then t[20] = nil end end)""",
 ]
 
 
