@@ -9,6 +9,8 @@
     -v        show version information
     -E        ignore environment variables
     -W        turn warnings on
+    --config PATH   read the configuration from PATH (else $PYLUA_CONFIG, ./pylua.toml)
+    --print-config  show the configuration (secrets hidden) and exit
     --        stop handling options
     -         stop handling options and execute stdin
 """
@@ -20,6 +22,7 @@ import sys
 
 from . import __version__
 from . import chunkcache, scheduler
+from .config import ConfigError, format_config, load_config
 from .errors import LuaError
 from .lauxlib import type_name
 from .state import LuaState
@@ -37,6 +40,9 @@ Available options are:
   -E        ignore environment variables
   -W        turn warnings on
   --no-cache  do not use or write the compiled-chunk cache
+  --config PATH   read the configuration from PATH (default: $PYLUA_CONFIG, ./pylua.toml)
+  --print-config  show the configuration (secrets hidden) and exit
+  --stream  show agents' replies on stdout as they arrive
   --        stop handling options
   -         stop handling options and execute stdin
 """
@@ -111,15 +117,26 @@ def create_arg_table(L: LuaState, argv: list[str], script: int) -> None:
 
 def collect_args(argv: list[str]) -> tuple:
     """lua.c ``collectargs``: (script index or None, flags)."""
-    flags = {"e": False, "i": False, "v": False, "E": False, "W": False, "no-cache": False}
+    flags = {"e": False, "i": False, "v": False, "E": False, "W": False, "no-cache": False,
+             "stream": False, "config": None, "print-config": False}
     i = 1
     while i < len(argv):
         a = argv[i]
         if not a.startswith("-") or a == "-":
             return i, flags
-        if a == "--no-cache":
-            flags["no-cache"] = True
+        if a in ("--no-cache", "--stream"):
+            flags[a[2:]] = True
             i += 1
+            continue
+        if a == "--print-config":
+            flags["print-config"] = True
+            i += 1
+            continue
+        if a == "--config":
+            if i + 1 >= len(argv):
+                raise Usage("'--config' needs argument")
+            flags["config"] = argv[i + 1]
+            i += 2
             continue
         if a == "--":
             return (i + 1 if i + 1 < len(argv) else None), flags
@@ -149,6 +166,9 @@ def run_args(L: LuaState, argv: list[str], script: int | None) -> bool:
         a = argv[i]
         if a == "--":
             break
+        if a == "--config":
+            i += 2
+            continue
         opt = a[1:2]
         if opt in ("e", "l"):
             full = a == "-ll"
@@ -249,15 +269,27 @@ def main(argv: list[str] | None = None) -> int:
     except Usage as u:
         sys.stderr.write(f"{PROGNAME}: {u}\n{USAGE}")
         return 1
+    try:
+        config = load_config(flags["config"], {} if flags["E"] else os.environ)
+    except ConfigError as e:
+        sys.stderr.write(f"{PROGNAME}: {e}\n")
+        return 1
+    if flags["print-config"]:
+        sys.stdout.write(format_config(config))
+        return 0
     if flags["no-cache"]:
         chunkcache.disable()
     L = new_state()
+    L.config = config
     if flags["E"]:
         from .lib import loadlib
         L.registry.get_str("_LOADED").set_str("package", loadlib.open(L, ignore_env=True))
         L.globals.set_str("package", L.registry.get_str("_LOADED").get_str("package"))
     if flags["W"]:
         L.warnings_on = True
+    if flags["stream"]:
+        from .llm.stream import show_live
+        show_live(L)
     create_arg_table(L, argv, script if script is not None else 0)
     try:
         status = _run(L, argv, script, flags)

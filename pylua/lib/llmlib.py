@@ -14,13 +14,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-from ..errors import ArgError
+from ..errors import ArgError, LuaError
 from ..lauxlib import arg, check_string, check_table, obj_type_name, type_error
 from ..llm.strings import lua_string, text
 from ..objects import Builtin, Userdata
 from ..table import LuaTable
 
-AGENT, WORKFLOW, NULL = "llm.agent", "llm.workflow", "llm.json.null"
+AGENT, WORKFLOW, STREAM, NULL = "llm.agent", "llm.workflow", "llm.stream", "llm.json.null"
 
 
 def open(L) -> LuaTable:
@@ -53,6 +53,30 @@ def open(L) -> LuaTable:
     def agent_run(L, *args):
         agent = _check(args, agent_meta, AGENT)
         return _outcome(agent.run(_model_text(check_string(args, 2))))
+
+    def agent_stream(L, *args):
+        """``for chunk in agent:stream(input) do ... end``: the stream is the iterator
+        (callable) and the loop's to-be-closed value (closing it ends the run)."""
+        agent = _check(args, agent_meta, AGENT)
+        stream = open_stream(agent, _model_text(check_string(args, 2)))
+        return (stream, None, None, stream)
+
+    def open_stream(agent: Any, task: str, **options: Any) -> Userdata:
+        from ..llm.agent import RunContext
+        from ..llm.stream import AgentStream
+        return Userdata(AgentStream(agent, task, RunContext(agent, **options)), stream_meta)
+
+    async def stream_next(L, *args):
+        from ..llm.stream import StreamFailed
+        stream = _check(args, stream_meta, STREAM)
+        try:
+            chunk = await stream.next()
+        except StreamFailed as e:
+            raise LuaError(lua_string(str(e))) from None
+        return (None if chunk is None else codec().from_python(chunk),)
+
+    def stream_close(L, *args):
+        return stream_closed(_check(args, stream_meta, STREAM), args)
 
     def agent_history(L, *args):
         return (_check(args, agent_meta, AGENT).history_table(),)
@@ -113,8 +137,9 @@ def open(L) -> LuaTable:
         t.meta = array_meta
         return (t,)
 
-    _methods(agent_meta, {"run": agent_run, "history": agent_history, "reset": agent_reset,
-                          "usage": agent_usage})
+    stream_meta = _meta(STREAM, {"__call": stream_next, "__close": stream_close})
+    _methods(agent_meta, {"run": agent_run, "stream": agent_stream, "history": agent_history,
+                          "reset": agent_reset, "usage": agent_usage})
     _methods(workflow_meta, {"run": workflow_run})
     lib = LuaTable()
     lib.set_str("agent", _lib("llm.agent", {"new": agent_new}))
@@ -159,6 +184,14 @@ async def _outcome(run: Any) -> tuple:
     """A run's ``(value, error)`` as Lua strings."""
     value, err = await run
     return (lua_string(value), None) if err is None else (None, lua_string(err))
+
+
+def stream_closed(stream: Any, args: tuple) -> Any:
+    """``__close(stream, err)``: with no error in flight the loop waits for the run
+    to stop (an awaitable); an error may be on its way to host code, which cannot wait."""
+    waiting = len(args) < 2 or args[1] is None
+    ended = stream.close(waiting)
+    return () if ended is None else ended
 
 
 def _model_text(s: str) -> str:

@@ -44,6 +44,10 @@ MAX_TOOL_ROUNDS = 10                # tool-call rounds a turn may take before it
 
 # the agents whose runs the running code is part of (tool handlers inherit it)
 _running: contextvars.ContextVar = contextvars.ContextVar("llm_running_agents", default=frozenset())
+# the RunContext of the run under way (an agent a tool runs sees its own, not this one)
+_context: contextvars.ContextVar = contextvars.ContextVar("llm_run_context", default=None)
+# where every run streams its reply when no stream is asked for (``pylua --stream``)
+live_output: Optional[Any] = None
 
 
 class AgentError(Exception):
@@ -76,6 +80,23 @@ class LuaTool:
         return json.dumps(value, ensure_ascii=False)
 
 
+class RunContext:
+    """One run's options and what it gathers: per-call sampling options (rs-llmspell's
+    ``execute{parameters}``), the tool calls made, the usage and model of the
+    replies, and ``sink``, which takes the chunks of a streamed run (None: the
+    provider's ``complete`` is used)."""
+
+    def __init__(self, agent: Agent, temperature: Optional[float] = None,
+                 max_tokens: Optional[int] = None, sink: Any = None) -> None:
+        self.agent = agent
+        self.temperature = temperature
+        self.max_tokens = max_tokens
+        self.sink = sink
+        self.tool_calls: list = []
+        self.usage = Usage()
+        self.model = ""
+
+
 class Agent:
     def __init__(self, L, codec: Codec, config: LuaTable) -> None:
         self.L = L
@@ -102,17 +123,21 @@ class Agent:
         weakref.finalize(self, close_soon, self.provider)
 
     # ------------------------------------------------------------ running
-    async def run(self, task: str) -> tuple:
+    async def run(self, task: str, context: Optional[RunContext] = None) -> tuple:
         """``(reply, None)`` or ``(None, message)``; runs of one agent take turns (a
-        run from inside its own run, by one of its tools, would wait forever: refused)."""
+        run from inside its own run, by one of its tools, would wait forever: refused).
+        ``context`` gives per-run options and gathers what the run did."""
         outer = _running.get()
         if self in outer:
             return None, (f"agent '{self.name}': cannot run from inside its own run "
                           "(one of its tools called it)")
-        token = _running.set(outer | {self})
+        if context is None:
+            context = RunContext(self, sink=live_output)
+        token, context_token = _running.set(outer | {self}), _context.set(context)
         try:
             return await self._run(task)
         finally:
+            _context.reset(context_token)
             _running.reset(token)
 
     async def _run(self, task: str) -> tuple:
@@ -151,7 +176,7 @@ class Agent:
         """Ask the model until it answers without calling tools."""
         rounds = 0
         while True:
-            c = await self.provider.complete(self._request())
+            c = await self._ask()
             self._count(c)
             msg = {"role": "assistant", "content": c.text}
             if c.tool_calls:
@@ -164,16 +189,43 @@ class Agent:
                                  f"of tool calls (max_tool_rounds = {self.max_tool_rounds})")
             rounds += 1
             results = await asyncio.gather(*(self._call_tool(tc) for tc in c.tool_calls))
+            context = self._run_context()
             for tc, content in zip(c.tool_calls, results):
                 self.history.append({"role": "tool", "tool_call_id": tc.id, "name": tc.name,
                                      "content": content})
+                if context is not None and context.sink is not None:
+                    context.sink.tool_result(tc, content)
 
-    def _request(self) -> Request:
+    async def _ask(self) -> Completion:
+        """The model's reply to the conversation: whole, or streamed into the run's sink."""
+        context = self._run_context()
+        request = self._request(context)
+        if context is None or context.sink is None:
+            c = await self.provider.complete(request)
+        else:
+            c = await context.sink.relay(self, self.provider.stream(request))
+        if context is not None:
+            context.tool_calls.extend(c.tool_calls)
+            context.model = c.model or context.model
+            if c.usage is not None:
+                context.usage.prompt_tokens += c.usage.prompt_tokens
+                context.usage.completion_tokens += c.usage.completion_tokens
+        return c
+
+    def _run_context(self) -> Optional[RunContext]:
+        context = _context.get()
+        return context if context is not None and context.agent is self else None
+
+    def _request(self, context: Optional[RunContext] = None) -> Request:
         messages = list(self.history)
         if self.system_prompt is not None:
             messages.insert(0, {"role": "system", "content": self.system_prompt})
+        temperature, max_tokens = self.temperature, self.max_tokens
+        if context is not None:
+            temperature = temperature if context.temperature is None else context.temperature
+            max_tokens = max_tokens if context.max_tokens is None else context.max_tokens
         return Request(messages=messages, tools=[t.schema() for t in self.tools.values()],
-                       temperature=self.temperature, max_tokens=self.max_tokens,
+                       temperature=temperature, max_tokens=max_tokens,
                        stop=list(self.stop_words))
 
     def _user_message(self, content: str) -> dict:
