@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from ..table import LuaTable
-from . import (baselib, corolib, dblib, iolib, llmlib, loadlib, mathlib, oslib, strlib, tablib,
-               tasklib, utf8lib)
+from . import (baselib, corolib, dblib, iolib, llmlib, llmspell, loadlib, mathlib, oslib, strlib,
+               tablib, tasklib, utf8lib)
 from .strdump import add_dump
 
 # (global name, module) in luaL_openlibs order; "_G" is the base library.
 _LIBS = [("_G", baselib), ("package", loadlib), ("coroutine", corolib), ("table", tablib),
          ("io", iolib), ("os", oslib), ("string", strlib), ("math", mathlib),
-         ("utf8", utf8lib), ("debug", dblib), ("task", tasklib), ("llm", llmlib)]
+         ("utf8", utf8lib), ("debug", dblib), ("task", tasklib), ("llm", llmlib),
+         ("llmspell", llmspell)]
 
 
 def openlibs(L) -> None:
