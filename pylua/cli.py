@@ -40,7 +40,7 @@ Available options are:
   -E        ignore environment variables
   -W        turn warnings on
   --no-cache  do not use or write the compiled-chunk cache
-  --config PATH   read the configuration from PATH (default: $PYLUA_CONFIG, ./pylua.toml)
+  --config PATH   read the configuration from PATH (else $PYLUA_CONFIG, ./pylua.toml)
   --print-config  show the configuration (secrets hidden) and exit
   --stream  show agents' replies on stdout as they arrive
   --        stop handling options
