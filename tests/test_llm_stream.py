@@ -181,3 +181,19 @@ def test_the_stream_flag_shows_replies_as_they_come(tmp_path):
                          capture_output=True, timeout=60)
     assert out.stdout == b"echo: hello world\n[echo: hello world]\n"
     assert b"Live" not in out.stderr        # no spinner: stderr is not a terminal
+
+
+def test_an_error_in_the_loop_body_stops_the_stream(llm_server):
+    """The loop's error goes on to host code, where __close cannot wait: the run is
+    cancelled all the same and the error is the script's own."""
+    llm_server.script(Reply(chunks=["tick "] * 100, chunk_delay=0.05))
+    L = state()
+    t0 = time.monotonic()
+    with pytest.raises(LuaError) as e:
+        run(f"""
+            a = {server_agent("openai", llm_server)}
+            for chunk in a:stream("go") do error("stop here", 0) end
+        """, L)
+    assert e.value.value == "stop here"
+    assert time.monotonic() - t0 < 1.5
+    assert run("return #a:history()", L) == [0]

@@ -130,7 +130,7 @@ def test_workflows_map_to_the_llm_workflows():
     ("Agent.create{}", "test:1: Agent.create: field 'model' must be a string such as "
                        "\"openai/gpt-4o-mini\" or \"mock\""),
     ("Agent.create{ model = 'cohere/x' }",
-     "test:1: Agent.create: unknown provider 'cohere' in model 'cohere/x' (expected openai, anthropic or mock)"),
+     "test:1: Agent.create: model 'cohere/x': unknown provider 'cohere' (known: openai, anthropic, mock)"),
     ("Agent.create{ model = 'mock', tools = { 'nope' } }",
      "test:1: Agent.create: unknown tool 'nope' (make it with Tool.create first)"),
     ("Agent.create{ model = 'mock', max_loops = 0 }",
@@ -150,6 +150,7 @@ def test_errors_are_lua_errors(code, msg):
 
 def test_a_failing_run_raises_instead_of_returning_nil(monkeypatch, llm_server):
     monkeypatch.setenv("OPENAI_BASE_URL", llm_server.url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-wrong")
     llm_server.script(Reply(status=401, error="bad key"))
     assert run("""
         local a = Agent.create{ name = "x", model = "openai/m" }
@@ -161,6 +162,7 @@ def test_a_failing_run_raises_instead_of_returning_nil(monkeypatch, llm_server):
 
 def test_stream_execute_in_a_for_loop_closes_on_break(llm_server, monkeypatch):
     monkeypatch.setenv("OPENAI_BASE_URL", llm_server.url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     llm_server.script(Reply(chunks=["tick "] * 100, chunk_delay=0.05))
     assert run("""
         local a = Agent.create{ model = "openai/m" }
@@ -168,3 +170,41 @@ def test_stream_execute_in_a_for_loop_closes_on_break(llm_server, monkeypatch):
         for chunk in a:stream_execute{ text = "go" } do n = n + 1 if n == 2 then break end end
         return n, #a:history()
     """) == [2, 0]
+
+
+def test_execute_reports_the_tool_calls_of_its_run(llm_server, monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", llm_server.url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    llm_server.script(Reply(text="", tool_calls=[("add", {"a": 1, "b": 2})]), Reply(text="3"))
+    assert run("""
+        Tool.create{ name = "add", handler = function(args) return args.a + args.b end }
+        local a = Agent.create{ model = "openai/m", tools = { "add" } }
+        local r = a:execute{ text = "1 + 2?" }
+        local call = r.tool_calls[1]
+        return r.text, #r.tool_calls, call.name, call.arguments, r.metadata.usage.total_tokens
+    """) == ["3", 1, "add", '{"a": 1, "b": 2}', 36]
+
+
+def test_providers_of_the_run_configuration(monkeypatch, llm_server, tmp_path):
+    """A [providers.NAME] table of pylua.toml (as the pylua command loads it) serves
+    "NAME/model", and the default provider serves bare models."""
+    from pylua.config import load_config
+    config = tmp_path / "pylua.toml"
+    config.write_text(f'[providers]\ndefault = "local"\n[providers.local]\ntype = "openai"\n'
+                      f'base_url = "{llm_server.url}"\n')
+    L = LuaState(stdout=io.BytesIO())
+    L.config = load_config(str(config), env={})
+    assert run("""
+        local a = Agent.create{ model = "local/qwen" }
+        local b = Agent.create{ model = "llama" }
+        return a:execute("x").text, b:execute("y").text
+    """, L) == ["Hello from the test server.", "Hello from the test server."]
+    assert [r.body["model"] for r in llm_server.requests] == ["qwen", "llama"]
+    assert "authorization" not in llm_server.requests[0].headers
+
+
+def test_no_key_is_a_clear_error_at_create(monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    assert error_of("Agent.create{ model = 'gpt-4o-mini' }") == (
+        "test:1: Agent.create: field 'provider': openai: api_key_env names OPENAI_API_KEY, "
+        "which is not set")

@@ -6,11 +6,12 @@
     local result = agent:execute{ text = "What is 2+2?", parameters = { temperature = 0.7 } }
     for chunk in agent:stream_execute{ text = "Count to 5" } do io.write(chunk.content.text) end
 
-``model`` is ``"provider/model"`` (openai, anthropic, mock), a bare model of the
-default provider (openai), or ``"mock"``. A provider's ``base_url`` and API key come
-from the environment as the vendors' SDKs read them (``OPENAI_BASE_URL``,
-``OPENAI_API_KEY``, ``ANTHROPIC_BASE_URL``, ``ANTHROPIC_API_KEY``), or from the
-``base_url``/``api_key`` fields of ``Agent.create``. Failures raise Lua errors
+``model`` is ``"provider/model"`` (a provider of the run configuration, see
+``pylua.config``: openai, anthropic, mock or a ``[providers.NAME]``), a bare model of
+the default provider, or ``"mock"``. The API key is the provider's (``api_key_env``:
+``OPENAI_API_KEY``, ``ANTHROPIC_API_KEY`` for the built-in ones); ``base_url`` is the
+provider's, else ``OPENAI_BASE_URL`` / ``ANTHROPIC_BASE_URL`` as the vendors' SDKs
+read them; the ``base_url``/``api_key`` fields of ``Agent.create`` win over both. Failures raise Lua errors
 (this API's convention; ``llm`` returns ``nil, err`` instead).
 """
 from __future__ import annotations
@@ -30,10 +31,8 @@ from .llmlib import _check, stream_closed, _lib, _meta, _methods
 
 SPELL_AGENT = "llmspell.agent"
 SPELL_WORKFLOW = "llmspell.workflow"
-DEFAULT_PROVIDER = "openai"
-# provider type -> (base_url variable, API key variable) of its SDK
-PROVIDER_ENV = {"openai": ("OPENAI_BASE_URL", "OPENAI_API_KEY"),
-                "anthropic": ("ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY")}
+# provider type -> the variable its vendor's SDK reads the base URL from
+BASE_URL_ENV = {"openai": "OPENAI_BASE_URL", "anthropic": "ANTHROPIC_BASE_URL"}
 MEDIA_TYPES = ("text",)
 
 
@@ -302,27 +301,27 @@ def execute_input(L, args: tuple) -> tuple:
 
 
 def provider_table(L, model: str, config: LuaTable) -> LuaTable:
-    """The llm provider table of an rs-llmspell ``model`` string."""
-    kind, _, name = model.partition("/")
+    """The llm provider table of an rs-llmspell ``model`` string: the provider's table
+    of the run configuration (``pylua.config``: built-in openai, anthropic and mock,
+    ``[providers.NAME]``), its model replaced, its ``base_url`` else the SDK's
+    variable, and the ``base_url``/``api_key`` fields of ``Agent.create`` over both."""
+    from ..config import ConfigError, config_of, provider_config
+    settings = config_of(L)
+    provider, _, name = model.partition("/")
     if not name:
-        kind, name = ("mock", "mock") if model == "mock" else (DEFAULT_PROVIDER, model)
-    if kind not in ("openai", "anthropic", "mock"):
-        raise L.error(f"Agent.create: unknown provider '{kind}' in model '{model}' "
-                      "(expected openai, anthropic or mock)")
+        provider, name = ("mock", "mock") if model == "mock" else (settings.default_provider, model)
+    try:
+        table = provider_config(settings, provider)
+    except ConfigError as e:
+        raise L.error(f"Agent.create: model '{model}': {e}") from None
+    table["model"] = name
+    url_variable = BASE_URL_ENV.get(table["type"])
+    if "base_url" not in table and url_variable and os.environ.get(url_variable):
+        table["base_url"] = os.environ[url_variable]
     t = LuaTable()
-    t.set_str("type", kind)
-    t.set_str("model", lua_string(name))
-    if kind in PROVIDER_ENV:
-        url_var, key_var = PROVIDER_ENV[kind]
-        t.set_str("base_url", config.get_str("base_url") or env_string(url_var))
-        key = config.get_str("api_key")
-        if key is not None:
-            t.set_str("api_key", key)
-        elif os.environ.get(key_var):
-            t.set_str("api_key_env", key_var)
+    for key, value in table.items():
+        t.set_str(key, lua_string(value) if type(value) is str else value)
+    for key in ("base_url", "api_key"):
+        if config.get_str(key) is not None:
+            t.set_str(key, config.get_str(key))
     return t
-
-
-def env_string(name: str) -> Any:
-    v = os.environ.get(name)
-    return lua_string(v) if v else None
