@@ -122,8 +122,8 @@ def test_long_stream_keeps_pace_in_lua(kind, llm_server):
     """)
     start, times, text = res[0], [res[1].get_int(i) for i in range(1, res[1].length() + 1)], res[2]
     assert text == "".join(f"w{n} " for n in range(200))
-    request_time = llm_server.requests[0].time
-    assert times[0] < 0.1 and request_time - start < 0.1, (times[0], request_time - start)
+    first = start + times[0] - llm_server.requests[0].time     # the server's clock is ours
+    assert first < 0.1, first
     gaps = sorted(b - a for a, b in zip(times, times[1:]))
     assert len(times) == 200
     assert gaps[194] < 0.05, gaps[-6:]      # 195 of 199 gaps (a busy machine may stall a few)
