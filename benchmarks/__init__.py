@@ -254,7 +254,7 @@ def format_table(results: list[Result], modes: list[str], pending: list[str]) ->
     geo = ["geometric mean", "", ""]
     for mode in modes:
         logs = [math.log(ratio) for ratio in ratios[mode]]
-        geo += ["", f"{math.exp(sum(logs) / len(logs)):.0f}x" if logs else "-"]
+        geo += ["", f"{math.exp(sum(logs) / len(logs)):.1f}x" if logs else "-"]
     rows.append(geo + ["", "pending"] * len(pending) + [""] * (1 + len(modes) + len(pending)))
     widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(len(header))]
     lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |" for row in rows]

@@ -43,6 +43,7 @@ cpdef pop_frame(LuaThread th, Frame fr)
 cdef place_results(Frame fr, object res, int a, int want)
 cdef Frame deliver(object L, LuaThread th, Frame fr, object res)
 cdef object call_builtin(object L, Frame caller, Builtin f, object args)
+@cython.locals(_=int)
 cdef Frame precall(object L, LuaThread th, object f, object args, int kind, int ret_a,
                    int nresults, object aux=*)
 @cython.locals(tab=LuaTable, mt=LuaTable, loop=int)
@@ -73,7 +74,7 @@ cpdef object execute(object L, LuaThread th)
 cpdef object run_from(object L, Frame fr, object err)
 cpdef int time_slice(object L, LuaThread th, Frame fr, int pc) except? -1
 cdef Frame wait_frame(LuaThread th, object p, int kind, int ret_a, int nresults, object aux=*)
-@cython.locals(depth=int)
+@cython.locals(depth=int, _=int, keep=int, frames=list)
 cpdef object host_call(object L, LuaThread th, object f, object args, Frame marker)
 cpdef push_marker(LuaThread th, Frame marker)
 

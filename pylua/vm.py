@@ -1485,7 +1485,10 @@ def host_call(L, th: LuaThread, f: Any, args, marker: Optional[Frame]) -> list:
         raise LuaError("'__call' chain too long; possible loop")
     finally:
         th.nny -= 1
-        del th.frames[depth - (marker is not None):]
+        frames = th.frames
+        keep = depth - (marker is not None)
+        while len(frames) > keep:       # usually just the marker: no slice object
+            frames.pop()
 
 
 def unwind(L, e: LuaError) -> Frame:
