@@ -58,21 +58,11 @@ def open(L) -> LuaTable:
         """``for chunk in agent:stream(input) do ... end``: the stream is the iterator
         (callable) and the loop's to-be-closed value (closing it ends the run)."""
         agent = _check(args, agent_meta, AGENT)
-        stream = open_stream(agent, _model_text(check_string(args, 2)))
+        stream = Userdata(new_stream(agent, _model_text(check_string(args, 2))), stream_meta)
         return (stream, None, None, stream)
 
-    def open_stream(agent: Any, task: str, **options: Any) -> Userdata:
-        from ..llm.agent import RunContext
-        from ..llm.stream import AgentStream
-        return Userdata(AgentStream(agent, task, RunContext(agent, **options)), stream_meta)
-
     async def stream_next(L, *args):
-        from ..llm.stream import StreamFailed
-        stream = _check(args, stream_meta, STREAM)
-        try:
-            chunk = await stream.next()
-        except StreamFailed as e:
-            raise LuaError(lua_string(str(e))) from None
+        chunk = await next_chunk(_check(args, stream_meta, STREAM))
         return (None if chunk is None else codec().from_python(chunk),)
 
     def stream_close(L, *args):
@@ -184,6 +174,22 @@ async def _outcome(run: Any) -> tuple:
     """A run's ``(value, error)`` as Lua strings."""
     value, err = await run
     return (lua_string(value), None) if err is None else (None, lua_string(err))
+
+
+def new_stream(agent: Any, task: str, **options: Any) -> Any:
+    """A streamed run of ``agent`` (``RunContext`` options: temperature, max_tokens)."""
+    from ..llm.agent import RunContext
+    from ..llm.stream import AgentStream
+    return AgentStream(agent, task, RunContext(**options))
+
+
+async def next_chunk(stream: Any) -> Any:
+    """The stream's next chunk (None after the last); its run's failure as a Lua error."""
+    from ..llm.stream import StreamFailed
+    try:
+        return await stream.next()
+    except StreamFailed as e:
+        raise LuaError(lua_string(str(e))) from None
 
 
 def stream_closed(stream: Any, args: tuple) -> Any:

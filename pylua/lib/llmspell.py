@@ -27,7 +27,7 @@ from ..lauxlib import check_string, check_table, obj_type_name
 from ..llm.strings import lua_string, text
 from ..objects import Userdata, is_function
 from ..table import LuaTable
-from .llmlib import _check, stream_closed, _lib, _meta, _methods
+from .llmlib import _check, new_stream, next_chunk, stream_closed, _lib, _meta, _methods
 
 SPELL_AGENT = "llmspell.agent"
 SPELL_WORKFLOW = "llmspell.workflow"
@@ -92,7 +92,7 @@ def open(L) -> LuaTable:
 
     async def executed(agent: Any, task: str, options: dict) -> tuple:
         from ..llm.agent import RunContext, usage_json
-        context = RunContext(agent, **options)
+        context = RunContext(**options)
         reply, err = await agent.run(task, context)
         if err is not None:
             raise LuaError(lua_string(err))
@@ -107,17 +107,13 @@ def open(L) -> LuaTable:
     def agent_stream_execute(L, *args):
         agent = spell_agent(args)
         task, options = execute_input(L, args)
-        stream = Userdata(llm_stream_open(agent, task, **options), spell_stream_meta)
+        stream = Userdata(new_stream(agent, task, **options), spell_stream_meta)
         return (stream, None, None, stream)
 
     async def spell_stream_next(L, *args):
-        from ..llm.stream import StreamFailed
         stream = _check(args, spell_stream_meta, "llmspell.stream")
         while True:
-            try:
-                chunk = await stream.next()
-            except StreamFailed as e:
-                raise LuaError(lua_string(str(e))) from None
+            chunk = await next_chunk(stream)
             if chunk is None:
                 return (None,)
             if chunk["type"] in ("text", "done"):
@@ -131,11 +127,6 @@ def open(L) -> LuaTable:
 
     def spell_stream_close(L, *args):
         return stream_closed(_check(args, spell_stream_meta, "llmspell.stream"), args)
-
-    def llm_stream_open(agent: Any, task: str, **options: Any) -> Any:
-        from ..llm.agent import RunContext
-        from ..llm.stream import AgentStream
-        return AgentStream(agent, task, RunContext(agent, **options))
 
     def agent_supports_streaming(L, *args):
         spell_agent(args)

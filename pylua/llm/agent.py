@@ -44,7 +44,7 @@ MAX_TOOL_ROUNDS = 10                # tool-call rounds a turn may take before it
 
 # the agents whose runs the running code is part of (tool handlers inherit it)
 _running: contextvars.ContextVar = contextvars.ContextVar("llm_running_agents", default=frozenset())
-# the RunContext of the run under way (an agent a tool runs sees its own, not this one)
+# the RunContext of the run under way (an agent that a tool runs sets its own)
 _context: contextvars.ContextVar = contextvars.ContextVar("llm_run_context", default=None)
 # where every run streams its reply when no stream is asked for (``pylua --stream``)
 live_output: Optional[Any] = None
@@ -86,9 +86,8 @@ class RunContext:
     replies, and ``sink``, which takes the chunks of a streamed run (None: the
     provider's ``complete`` is used)."""
 
-    def __init__(self, agent: Agent, temperature: Optional[float] = None,
-                 max_tokens: Optional[int] = None, sink: Any = None) -> None:
-        self.agent = agent
+    def __init__(self, temperature: Optional[float] = None, max_tokens: Optional[int] = None,
+                 sink: Any = None) -> None:
         self.temperature = temperature
         self.max_tokens = max_tokens
         self.sink = sink
@@ -132,7 +131,7 @@ class Agent:
             return None, (f"agent '{self.name}': cannot run from inside its own run "
                           "(one of its tools called it)")
         if context is None:
-            context = RunContext(self, sink=live_output)
+            context = RunContext(sink=live_output)
         token, context_token = _running.set(outer | {self}), _context.set(context)
         try:
             return await self._run(task)
@@ -189,41 +188,34 @@ class Agent:
                                  f"of tool calls (max_tool_rounds = {self.max_tool_rounds})")
             rounds += 1
             results = await asyncio.gather(*(self._call_tool(tc) for tc in c.tool_calls))
-            context = self._run_context()
+            sink = _context.get().sink
             for tc, content in zip(c.tool_calls, results):
                 self.history.append({"role": "tool", "tool_call_id": tc.id, "name": tc.name,
                                      "content": content})
-                if context is not None and context.sink is not None:
-                    context.sink.tool_result(tc, content)
+                if sink is not None:
+                    sink.tool_result(tc, content)
 
     async def _ask(self) -> Completion:
         """The model's reply to the conversation: whole, or streamed into the run's sink."""
-        context = self._run_context()
+        context = _context.get()        # this run's: a run sets its own
         request = self._request(context)
-        if context is None or context.sink is None:
+        if context.sink is None:
             c = await self.provider.complete(request)
         else:
             c = await context.sink.relay(self, self.provider.stream(request))
-        if context is not None:
-            context.tool_calls.extend(c.tool_calls)
-            context.model = c.model or context.model
-            if c.usage is not None:
-                context.usage.prompt_tokens += c.usage.prompt_tokens
-                context.usage.completion_tokens += c.usage.completion_tokens
+        context.tool_calls.extend(c.tool_calls)
+        context.model = c.model or context.model
+        if c.usage is not None:
+            context.usage.prompt_tokens += c.usage.prompt_tokens
+            context.usage.completion_tokens += c.usage.completion_tokens
         return c
 
-    def _run_context(self) -> Optional[RunContext]:
-        context = _context.get()
-        return context if context is not None and context.agent is self else None
-
-    def _request(self, context: Optional[RunContext] = None) -> Request:
+    def _request(self, context: RunContext) -> Request:
         messages = list(self.history)
         if self.system_prompt is not None:
             messages.insert(0, {"role": "system", "content": self.system_prompt})
-        temperature, max_tokens = self.temperature, self.max_tokens
-        if context is not None:
-            temperature = temperature if context.temperature is None else context.temperature
-            max_tokens = max_tokens if context.max_tokens is None else context.max_tokens
+        temperature = self.temperature if context.temperature is None else context.temperature
+        max_tokens = self.max_tokens if context.max_tokens is None else context.max_tokens
         return Request(messages=messages, tools=[t.schema() for t in self.tools.values()],
                        temperature=temperature, max_tokens=max_tokens,
                        stop=list(self.stop_words))
