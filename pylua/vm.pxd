@@ -43,6 +43,7 @@ cpdef pop_frame(LuaThread th, Frame fr)
 cdef place_results(Frame fr, object res, int a, int want)
 cdef Frame deliver(object L, LuaThread th, Frame fr, object res)
 cdef object call_builtin(object L, Frame caller, Builtin f, object args)
+cdef object call_host(object L, Frame caller, Builtin f, object argv)
 @cython.locals(_=int)
 cdef Frame precall(object L, LuaThread th, object f, object args, int kind, int ret_a,
                    int nresults, object aux=*)

@@ -546,9 +546,15 @@ def deliver(L, th: LuaThread, fr: Frame, res) -> Optional[Frame]:
 def call_builtin(L, caller: Frame, f: Builtin, args):
     """Run a host function called from ``caller``; errors learn who raised them. An
     async host function (its result is awaitable) parks the thread: ``Park``."""
+    return call_host(L, caller, f, (L,) + tuple(args))
+
+
+def call_host(L, caller: Frame, f: Builtin, argv):
+    """``call_builtin`` with the state already in front of the arguments (``argv``
+    is ``[L, arg1, ...]``): the CALL instruction builds that list in one slice."""
     fn = f.fn       # a new reference: the function may replace f.fn while it runs
     try:
-        res = fn(L, *args)
+        res = fn(*argv)
     except ArgError as e:
         err = arg_error(L, caller, f, e)
         err.cfunc = f
@@ -1848,12 +1854,13 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     if type(f) is LuaFunction:
                         fr = enter_lua(L, th, f, regs, a + 1, nargs, K_CALL, a, c - 1)
                         break
-                    args = regs[a + 1:a + 1 + nargs]
                     if type(f) is Builtin:
                         if hooked:
-                            res = call_builtin_hooked(L, th, fr, f, args)
+                            res = call_builtin_hooked(L, th, fr, f, regs[a + 1:a + 1 + nargs])
                         else:
-                            res = call_builtin(L, fr, f, args)
+                            args = regs[a:a + 1 + nargs]
+                            args[0] = L
+                            res = call_host(L, fr, f, args)
                         want = c - 1
                         if want == 1:
                             regs[a] = res[0] if res else None
@@ -1864,7 +1871,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                             if want < 0:
                                 top = fr.top
                         continue
-                    nf = precall(L, th, f, args, K_CALL, a, c - 1)
+                    nf = precall(L, th, f, regs[a + 1:a + 1 + nargs], K_CALL, a, c - 1)
                     fr = nf
                     break
                 elif op == 56:   # JMP
@@ -2073,7 +2080,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     f = regs[a]
                     fr.pc = pc
                     if type(f) is Builtin:
-                        place_results(fr, call_builtin(L, fr, f, (regs[a + 1], regs[a + 2])), a + 4, c)
+                        place_results(fr, call_host(L, fr, f, (L, regs[a + 1], regs[a + 2])), a + 4, c)
                     else:
                         nf = precall(L, th, f, (regs[a + 1], regs[a + 2]), K_CALL, a + 4, c)
                         fr = nf
