@@ -262,6 +262,14 @@ def format_table(results: list[Result], modes: list[str], pending: list[str]) ->
     return "\n".join(lines)
 
 
+def write_bytecode() -> None:
+    """Compile pylua's Python modules to .pyc first, as an installed package has
+    them: with PYTHONDONTWRITEBYTECODE set, every run would compile them again."""
+    import compileall
+    import pylua
+    compileall.compile_dir(os.path.dirname(pylua.__file__), quiet=1)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -279,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown or any(m not in MODES for m in modes):
         parser.error(f"unknown program or mode: {', '.join(unknown + [m for m in modes if m not in MODES])}")
     pending = [m for m in MODES if m not in modes]
+    write_bytecode()
     if "compiled" in modes:
         check_compiled_build()
     index = 0 if args.size == "small" else 1
