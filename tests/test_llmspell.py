@@ -94,7 +94,7 @@ def test_execute_result_has_tool_calls_and_metadata():
         return r.text, #r.tool_calls, r.metadata.agent, type(r.metadata.usage.total_tokens),
                a:supports_multimodal(), table.concat(a:supported_media_types(), ",")
     """)
-    assert res == ["echo: sum", 0, "calc", "number", False, "text"]
+    assert res == ["echo: sum", 0, "calc", "number", True, "text,image,audio,file"]
 
 
 def test_tools_reach_the_agent_and_tool_invoke_calls_them():

@@ -2,7 +2,10 @@
 
 ``llm.agent.new{...}`` makes an agent (a userdata with methods ``run``, ``history``,
 ``reset``, ``usage``); ``llm.workflow.sequential{...}`` / ``llm.workflow.concurrent{...}``
-make workflows (method ``run``); ``llm.json`` encodes and decodes JSON. ``run`` is an
+make workflows (method ``run``); ``llm.json`` encodes and decodes JSON;
+``llm.media.image/audio/file(path_or_bytes [, {format = ...}])`` make media (a
+userdata, ``pylua.llm.media``) or return ``nil, err``, sent with a task as
+``agent:run{ text = ..., media = { ... } }``. ``run`` is an
 async host function: the calling Lua thread waits while other tasks run, and its
 outcome is ``reply, nil`` or ``nil, message``. Opening the library costs next to
 nothing: the agent machinery (asyncio, json, the providers and httpx) is imported
@@ -21,6 +24,7 @@ from ..objects import Builtin, Userdata
 from ..table import LuaTable
 
 AGENT, WORKFLOW, STREAM, NULL = "llm.agent", "llm.workflow", "llm.stream", "llm.json.null"
+MEDIA = "llm.media"
 
 
 def open(L) -> LuaTable:
@@ -52,13 +56,18 @@ def open(L) -> LuaTable:
 
     def agent_run(L, *args):
         agent = _check(args, agent_meta, AGENT)
-        return _outcome(agent.run(_model_text(check_string(args, 2))))
+        task, media = run_input(args)
+        if not media:
+            return _outcome(agent.run(task))
+        from ..llm import agent as agents
+        return _outcome(agent.run(task, agents.RunContext(sink=agents.live_output, media=media)))
 
     def agent_stream(L, *args):
         """``for chunk in agent:stream(input) do ... end``: the stream is the iterator
         (callable) and the loop's to-be-closed value (closing it ends the run)."""
         agent = _check(args, agent_meta, AGENT)
-        stream = Userdata(new_stream(agent, _model_text(check_string(args, 2))), stream_meta)
+        task, media = run_input(args)
+        stream = Userdata(new_stream(agent, task, media=media), stream_meta)
         return (stream, None, None, stream)
 
     async def stream_next(L, *args):
@@ -127,6 +136,40 @@ def open(L) -> LuaTable:
         t.meta = array_meta
         return (t,)
 
+    # ------------------------------------------------------------ media
+    def media_maker(kind: str):
+        def make(L, *args):
+            source = check_string(args, 1).encode("latin-1")
+            options = arg(args, 2)
+            fmt = None
+            if options is not None:
+                fmt = check_table(args, 2).get_str("format")
+                if fmt is not None and type(fmt) is not str:
+                    raise ArgError(2, f"field 'format': string expected, got {obj_type_name(fmt)}")
+            from ..llm.media import MediaError, load, looks_like_media
+            try:
+                media = load(kind, source, not looks_like_media(source), fmt)
+            except MediaError as e:
+                return (None, lua_string(f"llm.media.{kind}: {e}"))
+            return (Userdata(media, media_meta),)
+        return make
+
+    def media_index(L, *args):
+        media = _check(args, media_meta, MEDIA)
+        key = arg(args, 2)
+        if key == "bytes":
+            return (media.data.decode("latin-1"),)
+        if key == "size":
+            return (len(media.data),)
+        if key in ("kind", "format", "mime", "name"):
+            return (lua_string(getattr(media, key)),)
+        return (None,)
+
+    def media_tostring(L, *args):
+        media = _check(args, media_meta, MEDIA)
+        return (f"{MEDIA}: {media.mime}, {len(media.data)} bytes",)
+
+    media_meta = _meta(MEDIA, {"__index": media_index, "__tostring": media_tostring})
     stream_meta = _meta(STREAM, {"__call": stream_next, "__close": stream_close})
     _methods(agent_meta, {"run": agent_run, "stream": agent_stream, "history": agent_history,
                           "reset": agent_reset, "usage": agent_usage})
@@ -138,6 +181,8 @@ def open(L) -> LuaTable:
     json = _lib("llm.json", {"encode": json_encode, "decode": json_decode, "array": json_array})
     json.set_str("null", null)
     lib.set_str("json", json)
+    lib.set_str("media", _lib("llm.media", {kind: media_maker(kind)
+                                            for kind in ("image", "audio", "file")}))
     return lib
 
 
@@ -177,7 +222,7 @@ async def _outcome(run: Any) -> tuple:
 
 
 def new_stream(agent: Any, task: str, **options: Any) -> Any:
-    """A streamed run of ``agent`` (``RunContext`` options: temperature, max_tokens)."""
+    """A streamed run of ``agent`` (``RunContext`` options: temperature, max_tokens, media)."""
     from ..llm.agent import RunContext
     from ..llm.stream import AgentStream
     return AgentStream(agent, task, RunContext(**options))
@@ -198,6 +243,34 @@ def stream_closed(stream: Any, args: tuple) -> Any:
     waiting = len(args) < 2 or args[1] is None
     ended = stream.close(waiting)
     return () if ended is None else ended
+
+
+def run_input(args: tuple) -> tuple:
+    """``(task, media)`` of ``run``'s argument #2: a string, or ``{ text = ..., media = {...} }``."""
+    v = arg(args, 2)
+    if type(v) is not LuaTable:
+        return _model_text(check_string(args, 2)), []
+    task = v.get_str("text")
+    if type(task) is not str:
+        raise ArgError(2, f"field 'text': string expected, got {obj_type_name(task)}")
+    return _model_text(task), media_list(v.get_str("media"), 2)
+
+
+def media_list(v: Any, argno: int) -> list:
+    """The ``Media`` of a ``media`` field: nil, or a list of ``llm.media`` values."""
+    if v is None:
+        return []
+    if type(v) is not LuaTable:
+        raise ArgError(argno, f"field 'media': table expected, got {obj_type_name(v)}")
+    from ..llm.media import Media
+    out = []
+    for i in range(1, v.length() + 1):
+        m = v.get_int(i)
+        if type(m) is not Userdata or type(m.value) is not Media:
+            raise ArgError(argno, f"field 'media': {MEDIA} expected at index {i}, "
+                                  f"got {obj_type_name(m)}")
+        out.append(m.value)
+    return out
 
 
 def _model_text(s: str) -> str:

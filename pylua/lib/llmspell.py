@@ -27,13 +27,14 @@ from ..lauxlib import check_string, check_table, obj_type_name
 from ..llm.strings import lua_string, text
 from ..objects import Userdata, is_function
 from ..table import LuaTable
-from .llmlib import _check, new_stream, next_chunk, stream_closed, _lib, _meta, _methods
+from .llmlib import (_check, media_list, new_stream, next_chunk, stream_closed, _lib, _meta,
+                     _methods)
 
 SPELL_AGENT = "llmspell.agent"
 SPELL_WORKFLOW = "llmspell.workflow"
 # provider type -> the variable its vendor's SDK reads the base URL from
 BASE_URL_ENV = {"openai": "OPENAI_BASE_URL", "anthropic": "ANTHROPIC_BASE_URL"}
-MEDIA_TYPES = ("text",)
+MEDIA_KINDS = ("image", "audio", "file")     # beside "text", as the provider takes them
 
 
 def open(L) -> LuaTable:
@@ -132,14 +133,16 @@ def open(L) -> LuaTable:
         spell_agent(args)
         return (True,)
 
+    def media_types(args: tuple) -> list:
+        takes = spell_agent(args).provider.media_kinds
+        return ["text"] + [kind for kind in MEDIA_KINDS if kind in takes]
+
     def agent_supports_multimodal(L, *args):
-        spell_agent(args)
-        return (False,)
+        return (len(media_types(args)) > 1,)
 
     def agent_supported_media_types(L, *args):
-        spell_agent(args)
         out = LuaTable()
-        for i, kind in enumerate(MEDIA_TYPES, 1):
+        for i, kind in enumerate(media_types(args), 1):
             out.set_int(i, kind)
         return (out,)
 
@@ -271,7 +274,8 @@ def open(L) -> LuaTable:
 
 def execute_input(L, args: tuple) -> tuple:
     """``(task, RunContext options)`` of ``execute``'s input: a string, or a table
-    ``{ text = ... (or prompt, input), parameters = { temperature, max_tokens } }``."""
+    ``{ text = ... (or prompt, input), parameters = { temperature, max_tokens },
+    media = { llm.media values } }``."""
     v = args[1] if len(args) > 1 else None
     if type(v) is str:
         return text(v, "replace"), {}
@@ -288,6 +292,10 @@ def execute_input(L, args: tuple) -> tuple:
             if value is not None and type(value) not in (int, float):
                 raise L.error(f"input: parameter '{key}' must be a number, got {obj_type_name(value)}")
             options[key] = value
+    try:
+        options["media"] = media_list(v.get_str("media"), 2)
+    except ArgError as e:
+        raise L.error(f"input: {e.msg}") from None
     return text(task, "replace"), options
 
 

@@ -83,14 +83,16 @@ class LuaTool:
 class RunContext:
     """One run's options and what it gathers: per-call sampling options (rs-llmspell's
     ``execute{parameters}``), the tool calls made, the usage and model of the
-    replies, and ``sink``, which takes the chunks of a streamed run (None: the
-    provider's ``complete`` is used)."""
+    replies, ``sink``, which takes the chunks of a streamed run (None: the
+    provider's ``complete`` is used), and ``media`` (``pylua.llm.media.Media``) sent
+    with the task."""
 
     def __init__(self, temperature: Optional[float] = None, max_tokens: Optional[int] = None,
-                 sink: Any = None) -> None:
+                 sink: Any = None, media: Optional[list] = None) -> None:
         self.temperature = temperature
         self.max_tokens = max_tokens
         self.sink = sink
+        self.media = media or []
         self.tool_calls: list = []
         self.usage = Usage()
         self.model = ""
@@ -132,6 +134,11 @@ class Agent:
                           "(one of its tools called it)")
         if context is None:
             context = RunContext(sink=live_output)
+        if context.media:       # refused before any request is made
+            from .media import refusal
+            refused = refusal(self.provider, context.media)
+            if refused is not None:
+                return None, f"agent '{self.name}': {refused}"
         token, context_token = _running.set(outer | {self}), _context.set(context)
         try:
             return await self._run(task)
@@ -164,8 +171,10 @@ class Agent:
     async def _loops(self, task: str) -> str:
         reply = ""
         for n in range(1, self.max_loops + 1):
-            prompt = task if n == 1 else loop_prompt(n, self.max_loops, task)
-            self.history.append(self._user_message(prompt))
+            if n == 1:
+                self.history.append(self._user_message(task, _context.get().media))
+            else:
+                self.history.append(self._user_message(loop_prompt(n, self.max_loops, task)))
             reply = await self._turn()
             if any(w in reply for w in self.stop_words):
                 break
@@ -220,7 +229,10 @@ class Agent:
                        temperature=temperature, max_tokens=max_tokens,
                        stop=list(self.stop_words))
 
-    def _user_message(self, content: str) -> dict:
+    def _user_message(self, content: str, media: Optional[list] = None) -> dict:
+        if media:
+            from .media import user_content
+            content = user_content(content, media)
         msg = {"role": "user", "content": content}
         if self.user_name != DEFAULT_USER:
             msg["name"] = self.user_name
@@ -409,7 +421,7 @@ def message_json(m: dict) -> dict:
 
 def message_from_json(m: dict) -> dict:
     out = dict(m)
-    if not isinstance(out.get("role"), str) or not isinstance(out.get("content", ""), str):
+    if not isinstance(out.get("role"), str) or not isinstance(out.get("content", ""), (str, list)):
         raise ValueError(f"not a message: {m!r}")
     if "tool_calls" in m:
         out["tool_calls"] = [ToolCall(c["id"], c["name"], c["arguments"]) for c in m["tool_calls"]]

@@ -7,7 +7,8 @@ Config as for OpenAI (``model``, ``base_url`` default ``https://api.anthropic.co
 The neutral (OpenAI-style) conversation is converted on the way out: system
 messages become the top-level ``system``, an assistant's tool calls ``tool_use``
 blocks, tool results ``tool_result`` blocks of a user message; consecutive messages
-of one role are merged, as the API wants roles to alternate. Replies come back
+of one role are merged, as the API wants roles to alternate; content parts become
+blocks (images ``image``, PDF files ``document``, both base64; audio is refused). Replies come back
 with stop reasons in OpenAI's words ("stop", "length", "tool_calls").
 """
 from __future__ import annotations
@@ -31,6 +32,7 @@ STOP_REASONS = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "leng
 class AnthropicProvider(HttpProvider):
     name = "anthropic"
     path = "/messages"
+    media_kinds = frozenset({"image", "file"})
 
     def __init__(self, config: dict) -> None:
         super().__init__(config, DEFAULT_BASE_URL, lambda key: {"x-api-key": key},
@@ -75,12 +77,32 @@ def wire_messages(messages: list) -> tuple:
 
 def content_blocks(message: dict) -> list:
     content = message.get("content")
-    blocks = list(content) if isinstance(content, list) else (
+    blocks = [content_block(part) for part in content] if isinstance(content, list) else (
         [{"type": "text", "text": content}] if content else [])
     for call in message.get("tool_calls") or []:
         blocks.append({"type": "tool_use", "id": call.id, "name": call.name,
                        "input": arguments_object(call.arguments)})
     return blocks
+
+
+def content_block(part: dict) -> dict:
+    """A neutral content part (``pylua.llm.media``) as a Messages API block."""
+    kind = part.get("type")
+    if kind == "text":
+        return {"type": "text", "text": part.get("text", "")}
+    if kind == "image_url":
+        return {"type": "image", "source": source_of(part["image_url"]["url"])}
+    if kind == "file":
+        return {"type": "document", "source": source_of(part["file"]["file_data"])}
+    raise ProviderError(f"anthropic: cannot send a {kind!r} content part")
+
+
+def source_of(url: str) -> dict:
+    """The ``source`` of an image or document block: a data URL's base64 data, or the URL."""
+    if not url.startswith("data:"):
+        return {"type": "url", "url": url}
+    header, _, data = url.partition(",")
+    return {"type": "base64", "media_type": header[5:].split(";")[0], "data": data}
 
 
 def tool_result(message: dict) -> dict:

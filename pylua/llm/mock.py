@@ -14,8 +14,9 @@ Configuration (the Lua provider table, converted to Python values)::
 A tool call's ``arguments`` is a table (sent as its JSON text) or a string (sent as it
 is, so a test can hand an agent invalid JSON). When the scripted replies run out a
 request fails. Usage is counted in words (runs of non-space characters): the prompt's
-are the words of every message sent, the completion's those of the reply (text,
-tool names and arguments). Stop sequences are not applied: a scripted reply is
+are the words of every message sent (the text parts of one with media), the
+completion's those of the reply (text, tool names and arguments). It takes every kind
+of media (images, audio, files): the echo repeats the text of a message with media. Stop sequences are not applied: a scripted reply is
 returned exactly as written.
 """
 from __future__ import annotations
@@ -35,6 +36,7 @@ ECHO_PREFIX = "echo: "
 
 class MockProvider(Provider):
     name = "mock"
+    media_kinds = frozenset({"image", "audio", "file"})
 
     def __init__(self, config: dict) -> None:
         self.model = str(config.get("model") or "mock")
@@ -104,9 +106,16 @@ class MockProvider(Provider):
 def _last_user_message(messages: list) -> str:
     for m in reversed(messages):
         if m.get("role") == "user":
-            return str(m.get("content") or "")
+            return _text(m.get("content"))
     return ""
 
 
+def _text(content: Any) -> str:
+    """A message's text: its content, or the text parts of a list of parts."""
+    if isinstance(content, list):
+        return " ".join(p.get("text", "") for p in content if p.get("type") == "text")
+    return str(content or "")
+
+
 def _words(s: Any) -> int:
-    return len(s.split()) if isinstance(s, str) else 0
+    return len(_text(s).split()) if isinstance(s, (str, list)) else 0

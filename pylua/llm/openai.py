@@ -22,6 +22,7 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"
 class OpenAIProvider(HttpProvider):
     name = "openai"
     path = "/chat/completions"
+    media_kinds = frozenset({"image", "audio", "file"})
 
     def __init__(self, config: dict) -> None:
         super().__init__(config, DEFAULT_BASE_URL, lambda key: {"authorization": f"Bearer {key}"})

@@ -3,13 +3,17 @@
 Messages are in one neutral form, OpenAI's chat format, whatever the provider
 speaks on the wire::
 
-    {"role": "system" | "user" | "assistant" | "tool", "content": str,
+    {"role": "system" | "user" | "assistant" | "tool", "content": str | [part, ...],
      "tool_calls": [ToolCall, ...],          # assistant messages that call tools
      "tool_call_id": str, "name": str}       # tool results
 
 Every failure a provider meets (HTTP status, connection, timeout, malformed reply)
 is raised as ``ProviderError`` whose message says what happened; nothing else
 escapes ``complete``.
+
+A user message with media has a list of content parts (``pylua.llm.media``); a
+provider's ``media_kinds`` are the kinds of media it takes ("image", "audio",
+"file"): an agent refuses others before any request.
 """
 from __future__ import annotations
 
@@ -111,6 +115,7 @@ class Provider:
 
     name = "provider"
     model = ""
+    media_kinds: frozenset = frozenset()
 
     async def complete(self, request: Request) -> Completion:
         raise NotImplementedError
