@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DOCS = REPO_ROOT / "docs"
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```\s*$", re.M | re.S)
 RUNNERS = {"lua": ["pylua"], "python": [sys.executable], "sh": ["bash"]}
 
@@ -64,11 +65,14 @@ def pages() -> list[Path]:
 ALL = [b for p in pages() for b in parse(p)]
 
 
-def clean_env() -> dict[str, str]:
+def clean_env(bin_dir: Path) -> dict[str, str]:
+    """No keys, no configuration; `pylua` (and Python's `import pylua`) is this checkout."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("PYLUA_") and "API_KEY" not in k and not k.endswith("_BASE_URL")}
     if "PYLUA_PURE" in os.environ:      # the mode under test is kept
         env["PYLUA_PURE"] = os.environ["PYLUA_PURE"]
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     return env
 
 
@@ -90,7 +94,11 @@ def test_every_block_is_classified():
 
 @pytest.fixture(scope="module")
 def workdirs(tmp_path_factory):
-    dirs = {}
+    bin_dir = tmp_path_factory.mktemp("bin")
+    shim = bin_dir / "pylua"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m pylua "$@"\n')
+    shim.chmod(0o755)
+    dirs = {"bin": bin_dir}
     for page in pages():
         d = tmp_path_factory.mktemp(page.stem)
         for b in parse(page):
@@ -112,7 +120,7 @@ def test_example_runs(block: Block, workdirs):
     else:
         cmd = RUNNERS[block.lang] + ["-c", block.code]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60,
-                          cwd=cwd, env=clean_env())
+                          cwd=cwd, env=clean_env(workdirs["bin"]))
     assert proc.returncode == 0, f"{block.name} failed:\n{proc.stderr}"
     if block.expected is not None:
         assert proc.stdout == block.expected, f"{block.name}: output differs"
