@@ -224,3 +224,11 @@ def test_anthropic_sends_a_url_image_as_a_url_source():
     assert content_block({"type": "image_url", "image_url": {"url": "https://x/cat.png"}}) == {
         "type": "image", "source": {"type": "url", "url": "https://x/cat.png"}}
 
+
+
+def test_workflows_refuse_media_rather_than_drop_them():
+    assert run("""
+        local wf = Workflow.sequential{ agents = { Agent.create{ model = "mock" } } }
+        return pcall(wf.execute, wf, { text = "x", media = { llm.media.image(...) } })
+    """, lua(PNG)) == [False, "Workflow.execute: workflows take text only "
+                      "(give media to an agent)"]

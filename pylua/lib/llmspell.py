@@ -238,7 +238,9 @@ def open(L) -> LuaTable:
 
     def workflow_execute(L, *args):
         wf = _check(args, workflow_meta, SPELL_WORKFLOW).value
-        task, _ = execute_input(L, args)
+        task, options = execute_input(L, args)
+        if options.get("media"):
+            raise L.error("Workflow.execute: workflows take text only (give media to an agent)")
         return workflow_executed(wf, task)
 
     async def workflow_executed(wf: Any, task: str) -> tuple:
