@@ -197,3 +197,21 @@ def test_an_error_in_the_loop_body_stops_the_stream(llm_server):
     assert e.value.value == "stop here"
     assert time.monotonic() - t0 < 1.5
     assert run("return #a:history()", L) == [0]
+
+
+def test_streaming_turned_off_in_the_configuration_gives_the_reply_as_one_chunk(tmp_path):
+    """``[runtime] enable_streaming = false``: streams still work, the provider is asked
+    for the whole reply, and rs-llmspell's supports_streaming() says false."""
+    import subprocess
+    import sys
+    (tmp_path / "pylua.toml").write_text("[runtime]\nenable_streaming = false\n")
+    script = tmp_path / "s.lua"
+    script.write_text("""
+        local a = llm.agent.new{ name = "A", provider = { type = "mock", responses = {"one two three"} } }
+        for chunk in a:stream("hi") do print(chunk.type, chunk.text) end
+        print(Agent.create{ name = "b", model = "mock" }:supports_streaming())
+    """)
+    proc = subprocess.run([sys.executable, "-m", "pylua", str(script)], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout.splitlines() == ["text\tone two three", "done\t", "false"]

@@ -131,7 +131,8 @@ def open(L) -> LuaTable:
 
     def agent_supports_streaming(L, *args):
         spell_agent(args)
-        return (True,)
+        from ..config import config_of
+        return (config_of(L).runtime.enable_streaming,)
 
     def media_types(args: tuple) -> list:
         takes = spell_agent(args).provider.media_kinds

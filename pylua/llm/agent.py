@@ -26,7 +26,7 @@ import weakref
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Optional
+    from typing import Any, AsyncIterator, Optional
 
 from .. import scheduler
 from ..errors import ArgError, LuaError
@@ -35,7 +35,8 @@ from ..objects import is_function
 from ..table import LuaTable
 from .luajson import Codec, JsonError, loads
 from .strings import lua_string, text
-from .provider import Completion, ProviderError, Request, ToolCall, Usage, make_provider
+from ..config import config_of
+from .provider import Chunk, Completion, ProviderError, Request, ToolCall, Usage, make_provider
 
 DEFAULT_NAME = "Agent"              # swarms-rs AgentConfig defaults
 DEFAULT_USER = "User"
@@ -210,6 +211,8 @@ class Agent:
         request = self._request(context)
         if context.sink is None:
             c = await self.provider.complete(request)
+        elif not config_of(self.L).runtime.enable_streaming:
+            c = await context.sink.relay(self, self._whole(request))
         else:
             c = await context.sink.relay(self, self.provider.stream(request))
         context.tool_calls.extend(c.tool_calls)
@@ -218,6 +221,19 @@ class Agent:
             context.usage.prompt_tokens += c.usage.prompt_tokens
             context.usage.completion_tokens += c.usage.completion_tokens
         return c
+
+    async def _whole(self, request: Request) -> AsyncIterator[Chunk]:
+        """The reply asked for whole and handed on as one stream
+        (``[runtime] enable_streaming = false`` in the configuration)."""
+        c = await self.provider.complete(request)
+        index = 0
+        if c.text:
+            index += 1
+            yield Chunk("text", index, text=c.text)
+        for call in c.tool_calls:
+            index += 1
+            yield Chunk("tool_call", index, tool_call=call)
+        yield Chunk("done", index + 1, completion=c)
 
     def _request(self, context: RunContext) -> Request:
         messages = list(self.history)
