@@ -215,3 +215,37 @@ def test_streaming_turned_off_in_the_configuration_gives_the_reply_as_one_chunk(
                           capture_output=True, text=True)
     assert (proc.returncode, proc.stderr) == (0, "")
     assert proc.stdout.splitlines() == ["text\tone two three", "done\t", "false"]
+
+
+def test_the_stream_flag_spins_on_a_terminal_and_not_on_a_pipe(tmp_path):
+    """``pylua --stream``: on a terminal the agent's name spins on stderr until its
+    reply begins, then the reply appears; into pipes only the reply is written."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    script = tmp_path / "live.lua"
+    script.write_text('local a = llm.agent.new{ name = "Scout", provider = { type = "mock",'
+                      ' delay = 0.35, responses = {"all clear"} } }\na:run("report")\n')
+    command = [sys.executable, "-m", "pylua", "--stream", str(script)]
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:         # the terminal closed: the program ended
+                break
+            if not data:
+                break
+            seen += data
+        assert proc.wait(timeout=30) == 0
+    finally:
+        os.close(master)
+    assert b"| Scout" in seen and b"/ Scout" in seen      # at least two frames of the spinner
+    assert seen.index(b"Scout") < seen.index(b"all clear")
+    assert b"\r\x1b[K" in seen                            # the spinner's line is cleared
+    piped = subprocess.run(command, capture_output=True, timeout=30)
+    assert (piped.returncode, piped.stdout, piped.stderr) == (0, b"all clear\n", b"")
