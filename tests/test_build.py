@@ -177,3 +177,12 @@ def test_build_without_compiling_installs_a_working_pure_package(tmp_path, env, 
     files = imported_files(tmp_path, pythonpath=tmp_path / "site")
     assert all(path.startswith(str(tmp_path / "site")) and path.endswith(".py")
                for path in files.values()), files
+    # every package of the source tree is in the wheel (pylua.llm was once left out)
+    names = zipfile.ZipFile(wheel).namelist()
+    packages = [p.parent.relative_to(REPO_ROOT).as_posix()
+                for p in (REPO_ROOT / "pylua").rglob("__init__.py")]
+    assert [p for p in packages if f"{p}/__init__.py" not in names] == []
+    (tmp_path / "agent.lua").write_text(
+        'print(llm.agent.new{ name = "W", provider = { type = "mock" } }:run("hi"))\n')
+    r = run_pylua("agent.lua", cwd=tmp_path, pythonpath=tmp_path / "site")
+    assert (r.stdout, r.stderr) == ("echo: hi\tnil\n", "")
