@@ -66,6 +66,13 @@ def scheduler_of(L) -> Scheduler:
     return L.scheduler
 
 
+def running_thread(L) -> LuaThread:
+    """A new Lua thread for a call of its own (not a coroutine: it has no resumer)."""
+    th = LuaThread(L, None)
+    th.status = RUNNING
+    return th
+
+
 class LuaCall:
     """A call of ``f(*args)`` from host code, run on ``thread`` (above its frame
     ``depth``) by the scheduler, so that it may wait."""
@@ -90,6 +97,13 @@ class LuaCall:
         """Run until the call returns; raises ``vm.Park`` when it first waits."""
         self.sched.slice_start = perf_counter()
         return vm.run_from(self.L, self.first, None)
+
+    async def complete(self) -> list:
+        """Run the call to its end on the running event loop."""
+        try:
+            return self.start()
+        except vm.Park as p:
+            return await self.drive(p)
 
     async def drive(self, p: vm.Park) -> list:
         """Carry the parked call to its end: await, resume, and so on."""
@@ -199,14 +213,10 @@ async def run_async(L, f: Any, args: tuple = (), traceback: bool = False) -> lis
     Lua calls run while it waits."""
     th = L.current
     if any(c.thread is th for c in scheduler_of(L).calls):
-        th = LuaThread(L, None)     # a call of its own beside the waiting one
-        th.status = RUNNING
+        th = running_thread(L)      # a call of its own beside the waiting one
     call = LuaCall(L, th, f, args, traceback)
     try:
-        try:
-            return call.start()
-        except vm.Park as p:
-            return await call.drive(p)
+        return await call.complete()
     except LuaError as e:
         raise call.failed(e)
     finally:
@@ -226,8 +236,7 @@ class Task:
         self.results: list = []
         self.error: Optional[LuaError] = None
         self.observed = False               # someone asked for its outcome
-        self.thread = LuaThread(L, None)
-        self.thread.status = RUNNING
+        self.thread = running_thread(L)
         self.sched = scheduler_of(L)
         self.sched.tasks.add(self)
         self.future = asyncio.ensure_future(self._main(f, args))
@@ -237,10 +246,7 @@ class Task:
         call = LuaCall(self.L, self.thread, f, args, False)
         call.previous = self.L.main
         try:
-            try:
-                self.results = call.start()
-            except vm.Park as p:
-                self.results = await call.drive(p)
+            self.results = await call.complete()
             self.status = "done"
         except LuaError as e:
             self.status, self.error = "error", e
