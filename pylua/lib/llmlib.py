@@ -169,6 +169,16 @@ def open(L) -> LuaTable:
         media = _check(args, media_meta, MEDIA)
         return (f"{MEDIA}: {media.mime}, {len(media.data)} bytes",)
 
+    # ------------------------------------------------------------ mcp
+    # ``mcp`` (the SDK) takes over a second to import: only when a script uses MCP.
+    def mcp_connect(L, *args):
+        from ..llm.mcp_client import lua_connect
+        return lua_connect(L, *args)
+
+    def mcp_tool(L, *args):
+        from ..llm.mcp_serve import lua_tool
+        return lua_tool(L, *args)
+
     media_meta = _meta(MEDIA, {"__index": media_index, "__tostring": media_tostring})
     stream_meta = _meta(STREAM, {"__call": stream_next, "__close": stream_close})
     _methods(agent_meta, {"run": agent_run, "stream": agent_stream, "history": agent_history,
@@ -183,6 +193,7 @@ def open(L) -> LuaTable:
     lib.set_str("json", json)
     lib.set_str("media", _lib("llm.media", {kind: media_maker(kind)
                                             for kind in ("image", "audio", "file")}))
+    lib.set_str("mcp", _lib("llm.mcp", {"connect": mcp_connect, "tool": mcp_tool}))
     return lib
 
 
