@@ -21,6 +21,8 @@ working directory when it exists (none at all: the defaults)::
     [security]
     sandbox_mode = false
     allowed_tools = ["search"]   # absent: every tool
+    sandbox_allow = ["io.write"] # more library fields for the sandbox (pylua.sandbox)
+    sandbox_deny = ["llm"]       # fields (or whole libraries) taken out of it
 
 Environment variables override the file, one per key: ``PYLUA_<SECTION>_<KEY>``
 (``PYLUA_RUNTIME_MAX_MEMORY_MB=64``, ``PYLUA_SECURITY_ALLOWED_TOOLS=a,b``,
@@ -130,10 +132,15 @@ class ProviderConfig(Section):
 
 
 class SecurityConfig(Section):
-    """``[security]``: the sandbox, and the tools agents may use (None: every tool)."""
+    """``[security]``: the sandbox, its whitelist's additions and removals (names such
+    as ``"io.write"``, see ``pylua.sandbox``), and the tools agents may use (None:
+    every tool)."""
     sandbox_mode: bool
     allowed_tools: Optional[list]
-    KEYS = {"sandbox_mode": (FLAG, False), "allowed_tools": (NAMES, None)}
+    sandbox_allow: list
+    sandbox_deny: list
+    KEYS = {"sandbox_mode": (FLAG, False), "allowed_tools": (NAMES, None),
+            "sandbox_allow": (NAMES, []), "sandbox_deny": (NAMES, [])}
 
 
 PROVIDERS_KEYS = {"default": (TEXT, "openai")}

@@ -36,6 +36,7 @@ from ..table import LuaTable
 from .luajson import Codec, JsonError, loads
 from .strings import lua_string, text
 from ..config import config_of
+from ..sandbox import TOOL, check_agent, check_tool
 from .provider import Chunk, Completion, ProviderError, Request, ToolCall, Usage, make_provider
 
 DEFAULT_NAME = "Agent"              # swarms-rs AgentConfig defaults
@@ -101,6 +102,7 @@ class RunContext:
 
 class Agent:
     def __init__(self, L, codec: Codec, config: LuaTable) -> None:
+        check_agent(L, config)          # a sandbox's limits on files and providers
         self.L = L
         self.codec = codec
         self.name = text(field(config, "name", check_string, DEFAULT_NAME), "replace")
@@ -114,7 +116,7 @@ class Agent:
         self.temperature = field(config, "temperature", check_number)
         self.max_tokens = field(config, "max_tokens", check_integer)
         self.stop_words = [text(w, "replace") for w in string_list(config, "stop_words")]
-        self.tools = tools_of(codec, field(config, "tools", check_table))
+        self.tools = tools_of(L, codec, field(config, "tools", check_table))
         self.state_path = autosave_path(config, self.name)
         self.history: list = []         # messages in provider.py's neutral form
         self.usage = Usage()
@@ -345,39 +347,47 @@ def string_list(t: LuaTable, name: str) -> list:
     return out
 
 
-def tools_of(codec: Codec, tools: Optional[LuaTable]) -> dict:
-    """name -> LuaTool of an agent's ``tools`` list."""
+def tools_of(L, codec: Codec, tools: Optional[LuaTable]) -> dict:
+    """name -> LuaTool of an agent's ``tools`` list (each one allowed by ``check_tool``)."""
     found: dict = {}
     if tools is None:
         return found
     for i in range(1, tools.length() + 1):
         t = tools.get_int(i)
-        where = f"field 'tools': tool {i}"
+        where = f"field 'tools': tool {i}: "
         if type(t) is not LuaTable:
-            raise ArgError(1, f"{where}: table expected, got {type_name(t)}")
+            raise ArgError(1, f"{where}table expected, got {type_name(t)}")
         kind = t.get_str("type")
         if kind is not None and kind != "function":
-            raise ArgError(1, f"{where}: unknown type '{shown(kind)}' (expected \"function\")")
-        name, handler = t.get_str("name"), t.get_str("handler")
-        if type(name) is not str or not name:
-            raise ArgError(1, f"{where}: 'name' must be a non-empty string")
-        if not is_function(handler):
-            raise ArgError(1, f"{where}: 'handler' must be a function")
-        description = t.get_str("description")
-        params = t.get_str("parameters")
-        if params is not None and type(params) is not LuaTable:
-            raise ArgError(1, f"{where}: 'parameters' must be a table (a JSON schema)")
-        try:
-            schema = (codec.to_python(params, "replace") if params is not None
-                      else {"type": "object", "properties": {}})
-        except JsonError as e:
-            raise ArgError(1, f"{where}: 'parameters': {e}") from None
-        key = text(name, "replace")
-        if key in found:
-            raise ArgError(1, f"{where}: a tool named '{key}' is already in the list")
-        found[key] = LuaTool(key, text(description, "replace") if type(description) is str else "",
-                             schema, handler)
+            raise ArgError(1, f"{where}unknown type '{shown(kind)}' (expected \"function\")")
+        tool = function_tool(codec, t, where)
+        check_tool(L, tool.name, TOOL)
+        if tool.name in found:
+            raise ArgError(1, f"{where}a tool named '{tool.name}' is already in the list")
+        found[tool.name] = tool
     return found
+
+
+def function_tool(codec: Codec, t: LuaTable, where: str = "") -> LuaTool:
+    """The LuaTool of a ``{ name, description, parameters, handler }`` table (also
+    ``llm.mcp.tool``'s); ``where`` starts the complaints (argument #1's)."""
+    name, handler = t.get_str("name"), t.get_str("handler")
+    if type(name) is not str or not name:
+        raise ArgError(1, f"{where}'name' must be a non-empty string")
+    if not is_function(handler):
+        raise ArgError(1, f"{where}'handler' must be a function")
+    description = t.get_str("description")
+    params = t.get_str("parameters")
+    if params is not None and type(params) is not LuaTable:
+        raise ArgError(1, f"{where}'parameters' must be a table (a JSON schema)")
+    try:
+        schema = (codec.to_python(params, "replace") if params is not None
+                  else {"type": "object", "properties": {}})
+    except JsonError as e:
+        raise ArgError(1, f"{where}'parameters': {e}") from None
+    return LuaTool(text(name, "replace"),
+                   text(description, "replace") if type(description) is str else "",
+                   schema, handler)
 
 
 def shown(v: Any) -> str:
