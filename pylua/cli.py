@@ -11,6 +11,7 @@
     -W        turn warnings on
     --config PATH   read the configuration from PATH (else $PYLUA_CONFIG, ./pylua.toml)
     --print-config  show the configuration (secrets hidden) and exit
+    --sandbox run untrusted code: no files, processes or environment (pylua.sandbox)
     --        stop handling options
     -         stop handling options and execute stdin
 """
@@ -43,6 +44,7 @@ Available options are:
   --config PATH   read the configuration from PATH (else $PYLUA_CONFIG, ./pylua.toml)
   --print-config  show the configuration (secrets hidden) and exit
   --stream  show agents' replies on stdout as they arrive
+  --sandbox run untrusted code: no files, processes or environment
   --        stop handling options
   -         stop handling options and execute stdin
 """
@@ -118,13 +120,13 @@ def create_arg_table(L: LuaState, argv: list[str], script: int) -> None:
 def collect_args(argv: list[str]) -> tuple:
     """lua.c ``collectargs``: (script index or None, flags)."""
     flags = {"e": False, "i": False, "v": False, "E": False, "W": False, "no-cache": False,
-             "stream": False, "config": None, "print-config": False}
+             "stream": False, "config": None, "print-config": False, "sandbox": False}
     i = 1
     while i < len(argv):
         a = argv[i]
         if not a.startswith("-") or a == "-":
             return i, flags
-        if a in ("--no-cache", "--stream"):
+        if a in ("--no-cache", "--stream", "--sandbox"):
             flags[a[2:]] = True
             i += 1
             continue
@@ -287,6 +289,13 @@ def main(argv: list[str] | None = None) -> int:
         L.globals.set_str("package", L.registry.get_str("_LOADED").get_str("package"))
     if flags["W"]:
         L.warnings_on = True
+    if flags["sandbox"] or config.security.sandbox_mode:
+        from .sandbox import make_sandbox
+        try:
+            make_sandbox(L, config.security)
+        except ConfigError as e:
+            sys.stderr.write(f"{PROGNAME}: {e}\n")
+            return 1
     if flags["stream"]:
         from .llm.stream import show_live
         show_live(L)

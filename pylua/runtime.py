@@ -62,6 +62,7 @@ import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, BinaryIO, Iterator, Optional
+    from .config import SecurityConfig
 
 from . import scheduler
 from .errors import LuaError
@@ -83,14 +84,17 @@ class LuaRuntime:
     streams for ``print``, ``io.write`` and warnings; by default they write
     through ``sys.stdout``/``sys.stderr`` as they are at each write (so
     ``contextlib.redirect_stdout`` and pytest's capture see Lua's output, in order
-    with Python's).
+    with Python's).  ``sandbox=True`` makes the state a sandbox for code one does not
+    trust (``pylua.sandbox``; a ``pylua.config.SecurityConfig`` gives its whitelist's
+    additions and removals and the allowed tools).
     """
 
     lua_version = (5, 4)             # as lupa's LuaRuntime tells them
     lua_implementation = "Lua 5.4"
 
     def __init__(self, *, encoding: Optional[str] = "utf-8",
-                 stdout: Optional[BinaryIO] = None, stderr: Optional[BinaryIO] = None) -> None:
+                 stdout: Optional[BinaryIO] = None, stderr: Optional[BinaryIO] = None,
+                 sandbox: bool | SecurityConfig = False) -> None:
         self._encoding = encoding
         self._source_encoding = encoding or "utf-8"
         ascii_bytes = bytes(range(128))
@@ -104,6 +108,9 @@ class LuaRuntime:
         self._pyobject_meta = LuaTable()
         self._pyobject_meta.set_str("__name", PYOBJECT_NAME)
         self._pyobject_meta.set_str("__metatable", False)   # scripts cannot look inside
+        if sandbox:
+            from .sandbox import make_sandbox
+            make_sandbox(self._L, None if sandbox is True else sandbox)
 
     # ------------------------------------------------------------ running code
     def execute(self, code: str | bytes, *args: Any) -> Any:
