@@ -1,0 +1,2 @@
+-- expect: option 'generational' is not allowed in the sandbox
+collectgarbage("generational")

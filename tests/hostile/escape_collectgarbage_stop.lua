@@ -1,0 +1,3 @@
+-- expect: option 'stop' is not allowed in the sandbox
+-- stop the collector (memory grows unchecked)
+collectgarbage("stop")

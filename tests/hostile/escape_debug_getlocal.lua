@@ -1,0 +1,2 @@
+-- expect: attempt to call a nil value (field 'getlocal')
+print(debug.getlocal(1, 1))

@@ -1,0 +1,3 @@
+-- expect: module 'io' not found
+-- the library through require
+require("io").open("/etc/passwd")

@@ -1,0 +1,2 @@
+-- expect: attempt to call a nil value (field 'execute')
+os.execute("touch pwned")

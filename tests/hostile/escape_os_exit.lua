@@ -1,0 +1,3 @@
+-- expect: attempt to call a nil value (field 'exit')
+-- end the host process
+os.exit(3)

@@ -1,0 +1,3 @@
+-- expect: module 'evil.sub' not found
+package.cpath = "./?.so"
+require("evil.sub")
