@@ -31,6 +31,7 @@ from .table import LuaTable
 
 PROGNAME = "pylua"
 USAGE = f"""usage: {PROGNAME} [options] [script [args]]
+       {PROGNAME} mcp-serve [--http PORT] [--host HOST] [--name NAME] tools.lua [args]
 Available options are:
   -e stat   execute string 'stat'
   -i        enter interactive mode after executing 'script'
@@ -265,6 +266,9 @@ def new_state() -> LuaState:
 
 def main(argv: list[str] | None = None) -> int:
     argv = [PROGNAME] + list(sys.argv[1:] if argv is None else argv)
+    if argv[1:2] == ["mcp-serve"]:
+        from .llm.mcp_serve import main as mcp_serve_main     # imports mcp: only when asked
+        return mcp_serve_main(argv[2:])
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 12000))
     try:
         script, flags = collect_args(argv)

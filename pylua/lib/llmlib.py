@@ -177,7 +177,7 @@ def open(L) -> LuaTable:
 
     def mcp_tool(L, *args):
         from ..llm.mcp_serve import lua_tool
-        return lua_tool(L, *args)
+        return lua_tool(L, codec(), *args)
 
     media_meta = _meta(MEDIA, {"__index": media_index, "__tostring": media_tostring})
     stream_meta = _meta(STREAM, {"__call": stream_next, "__close": stream_close})

@@ -1,7 +1,459 @@
-"""Lua functions served as an MCP server: ``llm.mcp.tool`` and ``pylua mcp-serve``
-(issue #9; being written)."""
+"""Lua functions served as an MCP server: ``llm.mcp.tool`` and ``pylua mcp-serve``.
+
+``llm.mcp.tool{ name, description, parameters, handler [, output_schema] }`` registers
+a tool in the state and returns it as a function tool table, which an agent's
+``tools`` list takes too. Registering imports nothing of the ``mcp`` SDK: a script
+that registers tools runs under plain ``pylua`` as well.
+
+``pylua mcp-serve tools.lua`` runs the script, then serves the tools it registered
+with the SDK's low-level server, over stdio or streamable HTTP (``--http PORT``).
+Everything runs on one event loop: the script first, then the server, whose
+``tools/call`` requests each run their handler as a Lua call of its own
+(``scheduler.run_async``), so handlers may wait and several run at once. Tasks the
+script spawned keep running while the server serves.
+
+With stdio, fds 0 and 1 are the protocol's: the server takes copies of them and
+points fd 0 at /dev/null and fd 1 at stderr, so whatever the script, a library or a
+child process prints goes to stderr.
+"""
 from __future__ import annotations
 
+import json
+import os
+import re
+import sys
 
-def lua_tool(L, *args):
-    raise L.error("llm.mcp.tool: not available yet")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional
+
+from .. import __version__, scheduler
+from ..errors import ArgError, LuaError
+from ..lauxlib import check_table, type_name
+from ..objects import Userdata
+from ..table import LuaTable
+from .luajson import Codec, JsonError
+from .strings import text
+
+REGISTRY_KEY = "pylua.mcp.tools"        # L.registry[key]: the Registry of llm.mcp.tool
+TOOL_NAME = re.compile(r"[A-Za-z0-9_.-]{1,128}\Z")     # the MCP spec's advice (SEP-986)
+HTTP_PATH = "/mcp"
+DEFAULT_HOST = "127.0.0.1"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+SHUTDOWN_SECONDS = 3        # open HTTP streams get this long to end on shutdown
+
+USAGE = f"""usage: pylua mcp-serve [options] script.lua [args]
+Runs script.lua, which registers tools with llm.mcp.tool{{...}}, then serves them
+as an MCP server over stdio (the default) or streamable HTTP.
+Available options are:
+  --http PORT   serve streamable HTTP at http://HOST:PORT{HTTP_PATH} (PORT 0: any free port)
+  --host HOST   the address to listen on with --http (default {DEFAULT_HOST})
+  --name NAME   the server's name in the initialize reply (default pylua)
+  --config PATH read the configuration from PATH (else $PYLUA_CONFIG, ./pylua.toml)
+  -h, --help    show this help and exit
+  --            stop handling options
+Over stdio, stdin and stdout carry the protocol: print and io.write write to stderr.
+"""
+
+
+# ---------------------------------------------------------------- registering
+
+class ServedTool:
+    """A tool of ``llm.mcp.tool``: the agents' ``LuaTool`` and an optional output
+    schema (a handler's table result is then also ``structuredContent``)."""
+
+    def __init__(self, tool: Any, output_schema: Optional[dict]) -> None:
+        self.tool = tool
+        self.output_schema = output_schema
+
+
+class Registry:
+    """The tools one state registered, and its JSON codec."""
+
+    def __init__(self, codec: Codec) -> None:
+        self.codec = codec
+        self.tools: dict = {}       # name -> ServedTool, in registration order
+
+
+def lua_tool(L, codec: Codec, *args) -> tuple:
+    """``llm.mcp.tool(spec)``: register the tool; return it as a function tool."""
+    from .agent import function_tool
+    spec = check_table(args, 1)
+    tool = function_tool(codec, spec)
+    if not TOOL_NAME.match(tool.name):
+        raise ArgError(1, f"'name': '{tool.name}' is not an MCP tool name (1 to 128 "
+                          "letters, digits, '_', '-' or '.')")
+    check_object_schema(tool.parameters, "parameters")
+    output_schema = spec.get_str("output_schema")
+    if output_schema is not None:
+        if type(output_schema) is not LuaTable:
+            raise ArgError(1, f"'output_schema' must be a table (a JSON schema), "
+                              f"got {type_name(output_schema)}")
+        try:
+            output_schema = codec.to_python(output_schema, "replace")
+        except JsonError as e:
+            raise ArgError(1, f"'output_schema': {e}") from None
+        check_object_schema(output_schema, "output_schema")
+    registry = registry_of(L, codec)
+    if tool.name in registry.tools:
+        raise ArgError(1, f"a tool named '{tool.name}' is already registered")
+    registry.tools[tool.name] = ServedTool(tool, output_schema)
+    return (function_table(spec),)
+
+
+def check_object_schema(schema: Any, field: str) -> None:
+    """MCP schemas describe JSON objects: ``type = "object"`` is required."""
+    if not isinstance(schema, dict) or schema.get("type") != "object":
+        raise ArgError(1, f"'{field}' must be a JSON schema with type = \"object\" "
+                          "(a tool's arguments and structured results are objects)")
+
+
+def function_table(spec: LuaTable) -> LuaTable:
+    """The tool as an agent's ``tools`` entry."""
+    t = LuaTable()
+    t.set_str("type", "function")
+    for key in ("name", "description", "parameters", "handler"):
+        t.set_str(key, spec.get_str(key))
+    return t
+
+
+def registry_of(L, codec: Codec) -> Registry:
+    box = L.registry.get_str(REGISTRY_KEY)
+    if box is None:
+        box = Userdata(Registry(codec))
+        L.registry.set_str(REGISTRY_KEY, box)
+    return box.value
+
+
+def registered(L) -> Optional[Registry]:
+    box = L.registry.get_str(REGISTRY_KEY)
+    return box.value if box is not None and box.value.tools else None
+
+
+# ---------------------------------------------------------------- calls
+
+async def call_tool(L, registry: Registry, name: str, arguments: dict) -> Any:
+    """One ``tools/call``: the handler's results as MCP content, or an error result.
+    The handler runs as a Lua call of its own (it may wait; others run meanwhile)."""
+    from .agent import error_text
+    served = registry.tools.get(name)
+    if served is None:
+        return error_result(f"unknown tool '{name}'")
+    args = registry.codec.from_python(arguments)
+    try:
+        results = await scheduler.run_async(L, served.tool.handler, (args,))
+    except LuaError as e:
+        return error_result(error_text(e.value))
+    return tool_content(registry.codec, served, results)
+
+
+def tool_content(codec: Codec, served: ServedTool, results: list) -> Any:
+    """A handler's results as the SDK takes them: ``(content, structured)``, which
+    the SDK checks against the output schema, or an error result.
+
+    A string is text; ``nil, err`` an error; nil alone no content; anything else
+    JSON text (and ``structuredContent`` when the tool has an output schema)."""
+    from mcp.types import TextContent
+    from .agent import error_text
+    value = results[0] if results else None
+    if value is None:
+        err = results[1] if len(results) > 1 else None
+        if err is not None:
+            return error_result(error_text(err))
+        return [], None
+    if type(value) is str:
+        return [TextContent(type="text", text=text(value, "replace"))], None
+    try:
+        data = codec.to_python(value, "replace")
+    except JsonError as e:
+        return error_result(f"tool '{served.tool.name}' returned a value JSON cannot hold: {e}")
+    content = [TextContent(type="text", text=json.dumps(data, ensure_ascii=False))]
+    return content, (data if served.output_schema is not None else None)
+
+
+def error_result(message: str) -> Any:
+    from mcp.types import CallToolResult, TextContent
+    return CallToolResult(content=[TextContent(type="text", text=message)], isError=True)
+
+
+def new_server(L, registry: Registry, name: str) -> Any:
+    """The SDK's low-level server with the registered tools and their Lua schemas."""
+    from mcp.server.lowlevel import Server
+    from mcp.types import Tool
+    server: Any = Server(name, version=__version__)
+    listed = [Tool(name=s.tool.name, description=s.tool.description or None,
+                   inputSchema=s.tool.parameters, outputSchema=s.output_schema)
+              for s in registry.tools.values()]
+
+    @server.list_tools()
+    async def list_tools() -> list:
+        return listed
+
+    @server.call_tool()
+    async def call(name: str, arguments: dict) -> Any:
+        return await call_tool(L, registry, name, arguments)
+
+    return server
+
+
+def schema_problem(registry: Registry) -> Optional[str]:
+    """Why one of the tools' schemas is not a valid JSON schema (None: all are)."""
+    from jsonschema import SchemaError
+    from jsonschema.validators import validator_for
+    for s in registry.tools.values():
+        for field, schema in (("parameters", s.tool.parameters),
+                              ("output_schema", s.output_schema)):
+            if schema is None:
+                continue
+            try:
+                validator_for(schema).check_schema(schema)
+            except SchemaError as e:
+                return f"tool '{s.tool.name}': '{field}' is not a valid JSON schema: {e.message}"
+    return None
+
+
+# ---------------------------------------------------------------- the command
+
+class Usage(Exception):
+    pass
+
+
+class Options:
+    def __init__(self) -> None:
+        self.port: Optional[int] = None     # None: stdio
+        self.host = DEFAULT_HOST
+        self.name = "pylua"
+        self.config: Optional[str] = None
+        self.script = 0                     # index of the script in argv
+        self.help = False
+
+
+def parse_args(argv: list) -> Options:
+    """``argv``: ``["pylua", "mcp-serve", options..., script, args...]``."""
+    opts = Options()
+    i = 2
+    while i < len(argv):
+        a = argv[i]
+        if a in ("-h", "--help"):
+            opts.help = True
+            return opts
+        if a == "--":
+            i += 1
+            break
+        if not a.startswith("-") or a == "-":
+            break
+        if a not in ("--http", "--host", "--name", "--config"):
+            raise Usage(f"unrecognized option '{a}'")
+        if i + 1 >= len(argv):
+            raise Usage(f"'{a}' needs argument")
+        value = argv[i + 1]
+        if a == "--http":
+            opts.port = port_number(value)
+        else:
+            setattr(opts, a[2:], value)
+        i += 2
+    if i >= len(argv):
+        raise Usage("no script given")
+    opts.script = i
+    return opts
+
+
+def port_number(s: str) -> int:
+    if not s.isdigit() or int(s) > 65535:
+        raise Usage(f"'--http' needs a port number (0 to 65535), got '{s}'")
+    return int(s)
+
+
+def main(args: list) -> int:
+    """``pylua mcp-serve ...`` (``args``: what follows ``mcp-serve``); an exit status."""
+    from ..cli import PROGNAME, new_state, create_arg_table
+    from ..config import ConfigError, load_config
+    argv = [PROGNAME, "mcp-serve"] + list(args)
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 12000))
+    try:
+        opts = parse_args(argv)
+    except Usage as u:
+        sys.stderr.write(f"{PROGNAME}: {u}\n{USAGE}")
+        return 1
+    if opts.help:
+        sys.stdout.write(USAGE)
+        return 0
+    try:
+        config = load_config(opts.config, os.environ)
+    except ConfigError as e:
+        sys.stderr.write(f"{PROGNAME}: {e}\n")
+        return 1
+    protocol = claim_stdio() if opts.port is None else None
+    L = new_state()
+    L.config = config
+    create_arg_table(L, argv, opts.script)
+    import asyncio
+    try:
+        status = asyncio.run(serve(L, argv, opts, protocol))
+    except KeyboardInterrupt:       # Ctrl-C or SIGTERM: the usual way to stop a server
+        status = 0
+    except SystemExit as ex:        # os.exit in the script or a handler
+        L.stdout.flush()
+        return ex.code if isinstance(ex.code, int) else (0 if ex.code is None else 1)
+    except Exception as ex:         # a bug in pylua itself: say so, without a traceback
+        if os.environ.get("PYLUA_DEBUG"):
+            raise
+        sys.stderr.write(f"{PROGNAME}: mcp-serve: internal error: {type(ex).__name__}: {ex} "
+                         "(a pylua bug; PYLUA_DEBUG=1 shows the Python traceback)\n")
+        return 1
+    L.close()
+    L.stdout.flush()
+    return status
+
+
+def claim_stdio() -> tuple:
+    """The protocol's own copies of fds 0 and 1; fd 0 then reads /dev/null and fd 1
+    writes to stderr, so nothing else can read the requests or write into replies."""
+    sys.stdout.flush()
+    protocol = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.dup2(2, 1)
+    return protocol
+
+
+async def serve(L, argv: list, opts: Options, protocol: Optional[tuple]) -> int:
+    from ..cli import report_plain
+    import signal
+    signal.signal(signal.SIGTERM, interrupt)
+    if not await run_script(L, argv, opts.script):
+        return 1
+    registry = registered(L)
+    if registry is None:
+        report_plain(L, f"{argv[opts.script]} registered no tools: call "
+                        "llm.mcp.tool{ name = ..., handler = ... } in it")
+        return 1
+    problem = schema_problem(registry)
+    if problem is not None:
+        report_plain(L, problem)
+        return 1
+    server = new_server(L, registry, opts.name)
+    sdk_logs_in_one_line()
+    try:
+        if protocol is not None:
+            await serve_stdio(server, protocol)
+            return 0
+        try:
+            sock = listen(opts.host, opts.port)
+        except OSError as e:
+            report_plain(L, f"cannot listen on {opts.host} port {opts.port}: {e.strerror or e}")
+            return 1
+        count = len(registry.tools)
+        report_plain(L, f"serving {count} tool{'s' if count != 1 else ''} at "
+                        f"{url_of(sock)} (Ctrl-C stops)")
+        await serve_http(server, opts.host, sock)
+        return 0
+    finally:
+        await stop_tasks(L)
+
+
+def interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+async def run_script(L, argv: list, script: int) -> bool:
+    """Run the tools script in the serving loop (its errors reported as ``pylua`` does)."""
+    from ..cli import report, report_plain
+    from ..lib.baselib import loadfile
+    try:
+        f = loadfile(L, argv[script])
+    except LuaError as e:
+        report_plain(L, e.value)
+        return False
+    try:
+        await scheduler.run_async(L, f, tuple(argv[script + 1:]), traceback=True)
+    except LuaError as e:
+        report(L, e)
+        return False
+    return True
+
+
+async def stop_tasks(L) -> None:
+    """Cancel the tasks the script or the handlers left running."""
+    for t in list(scheduler.scheduler_of(L).tasks):
+        t.cancel()
+    await scheduler.wait_tasks(L)
+
+
+async def serve_stdio(server: Any, protocol: tuple) -> None:
+    import anyio
+    from io import TextIOWrapper
+    from mcp.server.stdio import stdio_server
+    fd_in, fd_out = protocol
+    requests = anyio.wrap_file(TextIOWrapper(os.fdopen(fd_in, "rb"), encoding="utf-8",
+                                             errors="replace"))
+    replies = anyio.wrap_file(TextIOWrapper(os.fdopen(fd_out, "wb"), encoding="utf-8"))
+    async with stdio_server(requests, replies) as (read, write):
+        await server.run(read, write, server.create_initialization_options())
+
+
+def listen(host: str, port: int) -> Any:
+    import socket
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family)
+
+
+def url_of(sock: Any) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}{HTTP_PATH}"
+
+
+async def serve_http(server: Any, host: str, sock: Any) -> None:
+    import uvicorn
+    from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+    manager = StreamableHTTPSessionManager(app=server, security_settings=security(host))
+    app = Starlette(routes=[Route(HTTP_PATH, endpoint=Endpoint(manager))])
+    config = uvicorn.Config(app, log_level="warning", lifespan="off",
+                            timeout_graceful_shutdown=SHUTDOWN_SECONDS)
+    async with manager.run():
+        await uvicorn.Server(config).serve(sockets=[sock])
+
+
+def sdk_logs_in_one_line() -> None:
+    """The SDK's warnings and errors on stderr as one line each, without tracebacks;
+    a stream closed because its client went away is not one of them."""
+    import logging
+    from anyio import ClosedResourceError
+
+    class OneLine(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            msg = f"pylua: mcp: {record.getMessage()}"
+            return msg if record.exc_info is None else f"{msg} ({record.exc_info[1]!r})"
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(OneLine())
+    handler.addFilter(lambda r: r.exc_info is None or
+                      not isinstance(r.exc_info[1], ClosedResourceError))
+    log = logging.getLogger("mcp")
+    log.setLevel(logging.WARNING)
+    log.addHandler(handler)
+    log.propagate = False
+
+
+class Endpoint:
+    """The session manager as an ASGI app (an object, so Starlette passes ASGI calls)."""
+
+    def __init__(self, manager: Any) -> None:
+        self.manager = manager
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.manager.handle_request(scope, receive, send)
+
+
+def security(host: str) -> Any:
+    """DNS rebinding protection on a loopback address, as the SDK's FastMCP does."""
+    if host not in LOOPBACK:
+        return None
+    from mcp.server.transport_security import TransportSecuritySettings
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=["127.0.0.1:*", "localhost:*", "[::1]:*"],
+        allowed_origins=["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"])
