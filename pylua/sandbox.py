@@ -23,7 +23,7 @@ import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterable, Optional
+    from typing import Any, Optional
 
 from .config import ConfigError, SecurityConfig, config_of
 from .errors import ArgError, LuaError
