@@ -16,7 +16,12 @@ others or a stream.
 ``run`` is the synchronous entry point (the ``pylua`` command, ``LuaRuntime.execute``):
 it runs with no event loop at all until Lua code first waits; only then does it
 import asyncio and start a loop for the rest of the call, so scripts that never
-wait pay nothing for any of this.
+wait pay nothing for any of this. That loop normally ends with the call; while
+resources live in it (``hold_loop``: an MCP server's connection) it is kept for the
+next synchronous call of the state, so a REPL line or an ``execute`` may use what an
+earlier one opened. A kept loop closes, its resources first, once nothing holds it
+at the end of a call, when a call is interrupted (Ctrl-C, ``os.exit``), or when
+the program exits.
 """
 from __future__ import annotations
 
@@ -45,6 +50,8 @@ class Scheduler:
         self.failed: list = []      # Tasks that ended with an error
         self.driving = 0            # LuaCalls inside an event loop: slices matter
         self.slice_start = perf_counter()
+        self.runner: Any = None     # asyncio.Runner of synchronous calls (kept: see hold_loop)
+        self.held: set = set()      # resources that keep the runner's loop (hold_loop)
 
     def slice_over(self) -> bool:
         """Called by the VM every ``vm.TIME_SLICE`` jumps and calls."""
@@ -172,7 +179,7 @@ def run(L, f: Any, args: tuple = (), traceback: bool = False) -> list:
         try:
             return call.start()
         except vm.Park as p:
-            return asyncio_run(_main(L, call, p))
+            return run_loop(L, _main(L, call, p))
     except LuaError as e:
         raise call.failed(e)
     finally:
@@ -196,10 +203,75 @@ def _refuse_inside_loop() -> None:
                            "LuaRuntime.execute_async(...), scheduler.run_async)")
 
 
-def asyncio_run(main: Any) -> Any:
-    """``asyncio.run``, imported only now: the first wait of a synchronous call."""
+def run_loop(L, main: Any) -> Any:
+    """``asyncio.run(main)`` (asyncio imported only now: the first wait of a
+    synchronous call), on the loop the state's last call kept if it did."""
     import asyncio
-    return asyncio.run(main)
+    sched = scheduler_of(L)
+    if sched.runner is None:
+        sched.runner = asyncio.Runner()
+    finished = False
+    try:
+        res = sched.runner.run(main)
+        finished = True
+        return res
+    except LuaError:
+        finished = True
+        raise
+    finally:
+        if finished and sched.held:
+            keep_loop(sched)
+        else:
+            close_loop(sched)
+
+
+_kept: set = set()      # schedulers whose loop is kept between calls
+
+
+def keep_loop(sched: Scheduler) -> None:
+    import atexit
+    atexit.unregister(close_kept_loops)     # registered once, however often loops are kept
+    atexit.register(close_kept_loops)
+    _kept.add(sched)
+
+
+def hold_loop(L, resource: Any) -> None:
+    """``resource`` (with ``async aclose()``) lives in the running event loop: if that
+    is the loop of the state's synchronous calls, the loop is kept for the next call
+    until ``release_loop``, and its closing awaits ``resource.aclose()`` first."""
+    import asyncio
+    sched = scheduler_of(L)
+    if sched.runner is not None and sched.runner.get_loop() is asyncio.get_running_loop():
+        sched.held.add(resource)
+
+
+def release_loop(L, resource: Any) -> None:
+    scheduler_of(L).held.discard(resource)
+
+
+def close_loop(sched: Scheduler) -> None:
+    """Close the loop of synchronous calls, and first the resources held in it."""
+    runner, sched.runner = sched.runner, None
+    _kept.discard(sched)
+    if runner is None:
+        return
+    try:
+        if sched.held:
+            runner.run(_release_all(sched))
+    finally:
+        sched.held.clear()
+        runner.close()
+
+
+async def _release_all(sched: Scheduler) -> None:
+    import asyncio
+    await asyncio.gather(*(r.aclose() for r in list(sched.held)), return_exceptions=True)
+
+
+def close_kept_loops() -> None:
+    """Close every kept loop (at exit: ``atexit``)."""
+    for sched in list(_kept):
+        close_loop(sched)
 
 
 async def _main(L, call: LuaCall, p: vm.Park) -> list:

@@ -360,7 +360,8 @@ def test_runs_of_one_agent_take_turns():
     ("llm.agent.new{ provider = { type = 'mock' }, tools = { { name = 'x' } } }",
      "bad argument #1 to 'new' (field 'tools': tool 1: 'handler' must be a function)"),
     ("llm.agent.new{ provider = { type = 'mock' }, tools = { { type = 'mcp', name = 'x' } } }",
-     "bad argument #1 to 'new' (field 'tools': tool 1: unknown type 'mcp' (expected \"function\"))"),
+     "bad argument #1 to 'new' (field 'tools': tool 1: unknown type 'mcp' (expected \"function\", "
+     "or an MCP server's \"stdio\", \"sse\" or \"http\"))"),
     ("local f = function() end llm.agent.new{ provider = { type = 'mock' }, "
      "tools = { { name = 'x', handler = f }, { name = 'x', handler = f } } }",
      "bad argument #1 to 'new' (field 'tools': tool 2: a tool named 'x' is already in the list)"),

@@ -173,7 +173,7 @@ def open(L) -> LuaTable:
     # ``mcp`` (the SDK) takes over a second to import: only when a script uses MCP.
     def mcp_connect(L, *args):
         from ..llm.mcp_client import lua_connect
-        return lua_connect(L, *args)
+        return lua_connect(L, codec(), *args)
 
     def mcp_tool(L, *args):
         from ..llm.mcp_serve import lua_tool

@@ -31,18 +31,21 @@ if TYPE_CHECKING:
 from .. import scheduler
 from ..errors import ArgError, LuaError
 from ..lauxlib import check_integer, check_number, check_string, check_table, type_name
-from ..objects import is_function
+from ..objects import Userdata, is_function
 from ..table import LuaTable
 from .luajson import Codec, JsonError, loads
 from .strings import lua_string, text
 from ..config import config_of
 from ..sandbox import TOOL, check_agent, check_tool
-from .provider import Chunk, Completion, ProviderError, Request, ToolCall, Usage, make_provider
+from .provider import (Chunk, Completion, ProviderError, Request, ToolCall, Usage, content_text,
+                       make_provider)
 
 DEFAULT_NAME = "Agent"              # swarms-rs AgentConfig defaults
 DEFAULT_USER = "User"
 STATE_DIR = "agent_states"          # autosave = true writes agent_states/<name>.json
 MAX_TOOL_ROUNDS = 10                # tool-call rounds a turn may take before it fails
+MCP_TYPES = ("stdio", "sse", "http")   # MCP servers in ``tools`` (pylua.llm.mcp_client)
+MCP_CLIENT = "llm.mcp.client"           # the metatable name of ``llm.mcp.connect``'s clients
 
 # the agents whose runs the running code is part of (tool handlers inherit it)
 _running: contextvars.ContextVar = contextvars.ContextVar("llm_running_agents", default=frozenset())
@@ -117,6 +120,8 @@ class Agent:
         self.max_tokens = field(config, "max_tokens", check_integer)
         self.stop_words = [text(w, "replace") for w in string_list(config, "stop_words")]
         self.tools = tools_of(L, codec, field(config, "tools", check_table))
+        self.servers = servers_of(L, codec, field(config, "tools", check_table))
+        self.offered = self.tools       # a run's tools: these and the servers' (_offered_tools)
         self.state_path = autosave_path(config, self.name)
         self.history: list = []         # messages in provider.py's neutral form
         self.usage = Usage()
@@ -155,6 +160,7 @@ class Agent:
             start = len(self.history)
             reply, err = None, None
             try:
+                self.offered = await self._offered_tools()
                 reply = await self._loops(task)
             except (ProviderError, AgentError, JsonError) as e:
                 err = f"agent '{self.name}': {e}"
@@ -205,7 +211,7 @@ class Agent:
                 self.history.append({"role": "tool", "tool_call_id": tc.id, "name": tc.name,
                                      "content": content})
                 if sink is not None:
-                    sink.tool_result(tc, content)
+                    sink.tool_result(tc, content_text(content))
 
     async def _ask(self) -> Completion:
         """The model's reply to the conversation: whole, or streamed into the run's sink."""
@@ -243,7 +249,7 @@ class Agent:
             messages.insert(0, {"role": "system", "content": self.system_prompt})
         temperature = self.temperature if context.temperature is None else context.temperature
         max_tokens = self.max_tokens if context.max_tokens is None else context.max_tokens
-        return Request(messages=messages, tools=[t.schema() for t in self.tools.values()],
+        return Request(messages=messages, tools=[t.schema() for t in self.offered.values()],
                        temperature=temperature, max_tokens=max_tokens,
                        stop=list(self.stop_words))
 
@@ -265,7 +271,7 @@ class Agent:
         """What goes back to the model for one tool call: the tool's result, or
         ``{"error": "..."}`` when the tool is unknown or its arguments are not a JSON
         object."""
-        tool = self.tools.get(call.name)
+        tool = self.offered.get(call.name)
         if tool is None:
             return tool_error(f"unknown tool '{call.name}'")
         try:
@@ -275,6 +281,14 @@ class Agent:
         if not isinstance(args, dict):
             return tool_error(f"tool '{call.name}': the arguments must be a JSON object")
         return await tool.call(self, args)
+
+    async def _offered_tools(self) -> dict:
+        """The function tools and the MCP servers' tools, listed now (AgentError if a
+        server fails)."""
+        if not self.servers:
+            return self.tools
+        from .mcp_client import offered_tools
+        return await offered_tools(self.tools, self.servers)
 
     def _run_lock(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
@@ -355,17 +369,38 @@ def tools_of(L, codec: Codec, tools: Optional[LuaTable]) -> dict:
     for i in range(1, tools.length() + 1):
         t = tools.get_int(i)
         where = f"field 'tools': tool {i}: "
+        if is_server(t):
+            continue                    # an MCP server: servers_of
         if type(t) is not LuaTable:
             raise ArgError(1, f"{where}table expected, got {type_name(t)}")
         kind = t.get_str("type")
         if kind is not None and kind != "function":
-            raise ArgError(1, f"{where}unknown type '{shown(kind)}' (expected \"function\")")
+            raise ArgError(1, f"{where}unknown type '{shown(kind)}' (expected \"function\", "
+                              f"or an MCP server's \"stdio\", \"sse\" or \"http\")")
         tool = function_tool(codec, t, where)
         check_tool(L, tool.name, TOOL)
         if tool.name in found:
             raise ArgError(1, f"{where}a tool named '{tool.name}' is already in the list")
         found[tool.name] = tool
     return found
+
+
+def is_server(t: Any) -> bool:
+    """An MCP server in an agent's ``tools``: a ``{ type = "stdio" | "sse" | "http", ... }``
+    table or a client of ``llm.mcp.connect``."""
+    if type(t) is LuaTable:
+        return t.get_str("type") in MCP_TYPES
+    return type(t) is Userdata and t.meta is not None and t.meta.get_str("__name") == MCP_CLIENT
+
+
+def servers_of(L, codec: Codec, tools: Optional[LuaTable]) -> list:
+    """The MCP servers of an agent's ``tools`` (the SDK is imported only if there are some)."""
+    found = [(i, tools.get_int(i)) for i in range(1, tools.length() + 1)] if tools else []
+    found = [(i, t) for i, t in found if is_server(t)]
+    if not found:
+        return []
+    from .mcp_client import server_entry
+    return [server_entry(L, codec, t, f"field 'tools': tool {i}: ") for i, t in found]
 
 
 def function_tool(codec: Codec, t: LuaTable, where: str = "") -> LuaTool:

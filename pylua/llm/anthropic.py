@@ -106,8 +106,12 @@ def source_of(url: str) -> dict:
 
 
 def tool_result(message: dict) -> dict:
+    """A tool message's block; a result with images has text and image blocks."""
+    content = message.get("content") or ""
+    if isinstance(content, list):
+        content = [content_block(part) for part in content]
     return {"type": "tool_result", "tool_use_id": message.get("tool_call_id", ""),
-            "content": message.get("content") or ""}
+            "content": content}
 
 
 def arguments_object(arguments: str) -> Any:

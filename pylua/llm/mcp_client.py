@@ -1,7 +1,914 @@
-"""MCP servers as tools: ``llm.mcp.connect`` and MCP entries of an agent's ``tools``
-(issue #9; being written)."""
+"""MCP servers as tools: ``llm.mcp.connect`` and MCP entries of an agent's ``tools``.
+
+A ``Server`` is one configured MCP server (``{ type = "stdio" | "sse" | "http", ... }``).
+It talks through a ``Link``: one open connection in one asyncio event loop, held by
+a task of its own, because the SDK's anyio contexts (transport, ``ClientSession``)
+must be exited by the task that entered them. A link opens on first use; a server
+used from another event loop, or whose link died (the process crashed), opens a new
+one. Links register with the scheduler, which keeps a synchronous run's event loop
+for the next run while they are open (a REPL line or a ``LuaRuntime.execute`` can
+connect and the next one call) and closes them before it closes the loop.
+
+A stdio server runs in a session (and process group) of its own, with its stderr
+kept in a temporary file whose tail explains a failure. Closing it follows the MCP
+specification: close its stdin, wait, SIGTERM the group, wait, SIGKILL. Whatever
+happens to the loop, the process group is killed before the program exits.
+
+Every failure is a ``ServerError`` whose message starts ``mcp server 'name': ``; the
+Lua functions return it as ``nil, message``, and an agent sends it to the model as a
+tool error.
+
+This module imports the ``mcp`` SDK (over a second): only when a script uses MCP.
+"""
 from __future__ import annotations
 
+import asyncio
+import atexit
+import base64
+import json
+import os
+import re
+import signal
+import tempfile
+import weakref
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
 
-def lua_connect(L, *args):
-    raise L.error("llm.mcp.connect: not available yet")
+import anyio
+from mcp import ClientSession, McpError, types
+from mcp.types import CONNECTION_CLOSED
+from mcp.client.stdio import get_default_environment
+from mcp.shared.message import SessionMessage
+
+from .. import scheduler
+from ..errors import ArgError
+from ..lauxlib import arg, check_string, check_table, obj_type_name, type_name
+from ..objects import Userdata
+from ..table import LuaTable
+from .luajson import Codec, JsonError
+from .strings import lua_string, text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional
+
+DEFAULT_TIMEOUT = 60.0      # seconds for starting a server and for each request
+STOP_GRACE = 2.0            # seconds a stdio server gets after stdin closes, then after SIGTERM
+LINE_LIMIT = 64 << 20       # the longest message line a stdio server may send (images...)
+STDERR_TAIL = 600           # characters of a failed server's stderr quoted in a message
+TOOL_NAME_MAX = 64          # OpenAI's limit on a function name: ^[a-zA-Z0-9_-]{1,64}$
+CLIENT = "llm.mcp.client"
+LAUNCHERS = {"uvx", "uv", "npx", "bunx", "pipx", "node", "deno", "python", "python3", "sh", "bash"}
+FIELDS = {"stdio": {"type", "name", "command", "args", "env", "cwd", "timeout"},
+          "sse": {"type", "name", "url", "headers", "timeout"},
+          "http": {"type", "name", "url", "headers", "timeout"}}
+
+
+class ServerError(Exception):
+    """A server failed; ``str(e)`` is ``mcp server 'name': what happened``."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(f"mcp server '{name}': {message}")
+
+
+# ---------------------------------------------------------------- configuration
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """A server as a Lua table describes it; also the key that agents share it by."""
+    type: str
+    name: str
+    command: str = ""
+    args: tuple = ()
+    env: Optional[tuple] = None         # ((name, value), ...) added to a safe default set
+    cwd: Optional[str] = None
+    url: str = ""
+    headers: tuple = ()
+    timeout: float = DEFAULT_TIMEOUT
+
+
+def config_of(codec: Codec, t: LuaTable, where: str = "") -> ServerConfig:
+    """The ServerConfig of a ``{ type = "stdio" | "sse" | "http", ... }`` table;
+    ArgError (argument #1, ``where`` first) naming the field at fault."""
+    kind = t.get_str("type")
+    if kind not in FIELDS:
+        raise ArgError(1, f"{where}field 'type': \"stdio\", \"sse\" or \"http\" expected, got "
+                          f"{_shown(kind)}")
+    for key, _ in entries(t):
+        if type(key) is not str or key not in FIELDS[kind]:
+            raise ArgError(1, f"{where}unknown field {_shown(key)} for a {kind} server (fields: "
+                              f"{', '.join(sorted(FIELDS[kind]))})")
+    timeout = _field(t, "timeout", (int, float), "number", where, DEFAULT_TIMEOUT)
+    if not timeout > 0:
+        raise ArgError(1, f"{where}field 'timeout': a positive number of seconds expected")
+    name = _field(t, "name", (str,), "string", where)
+    if kind == "stdio":
+        command = _field(t, "command", (str,), "string", where)
+        if not command:
+            raise ArgError(1, f"{where}field 'command': the program to run expected (a string)")
+        args = tuple(text(a) for a in _strings(t, "args", where))
+        env = _pairs(t, "env", where)
+        cwd = _field(t, "cwd", (str,), "string", where)
+        return ServerConfig("stdio", text(name) if name else default_name(text(command), args),
+                            text(command), args, env, text(cwd) if cwd else None,
+                            timeout=float(timeout))
+    url = _field(t, "url", (str,), "string", where)
+    if not url or not re.match(r"https?://", url):
+        raise ArgError(1, f"{where}field 'url': an http:// or https:// URL expected")
+    return ServerConfig(kind, text(name) if name else re.sub(r"^https?://", "", text(url)),
+                        url=text(url), headers=_pairs(t, "headers", where) or (),
+                        timeout=float(timeout))
+
+
+def default_name(command: str, args: tuple) -> str:
+    """A name for messages when none is given: the program's, or for a launcher
+    (``uvx mcp-server-time``, ``python -m mcp_server_time``) the first argument's."""
+    name = os.path.basename(command)
+    if name in LAUNCHERS:
+        words = [a for a in args if not a.startswith("-")]
+        if words:
+            return os.path.basename(words[0])
+    return name
+
+
+def _field(t: LuaTable, name: str, types_: tuple, expected: str, where: str,
+           default: Any = None) -> Any:
+    v = t.get_str(name)
+    if v is None:
+        return default
+    if type(v) not in types_ or type(v) is bool:
+        raise ArgError(1, f"{where}field '{name}': {expected} expected, got {type_name(v)}")
+    return v
+
+
+def _strings(t: LuaTable, name: str, where: str) -> list:
+    items = _field(t, name, (LuaTable,), "table", where)
+    if items is None:
+        return []
+    out = []
+    for i in range(1, items.length() + 1):
+        v = items.get_int(i)
+        if type(v) not in (str, int, float) or type(v) is bool:
+            raise ArgError(1, f"{where}field '{name}': string expected at index {i}, "
+                              f"got {type_name(v)}")
+        out.append(v if type(v) is str else str(v))
+    return out
+
+
+def _pairs(t: LuaTable, name: str, where: str) -> Optional[tuple]:
+    items = _field(t, name, (LuaTable,), "table", where)
+    if items is None:
+        return None
+    out = []
+    for key, value in entries(items):
+        if type(key) is not str or type(value) not in (str, int, float) or type(value) is bool:
+            raise ArgError(1, f"{where}field '{name}': string keys and string values expected")
+        out.append((text(key), text(value) if type(value) is str else str(value)))
+    return tuple(sorted(out))
+
+
+def entries(t: LuaTable) -> Any:
+    """The (key, value) pairs of a table."""
+    entry = t.next(None)
+    while entry is not None:
+        yield entry
+        entry = t.next(entry[0])
+
+
+def _shown(v: Any) -> str:
+    return f"'{text(v, 'replace')}'" if type(v) is str else type_name(v)
+
+
+# ---------------------------------------------------------------- stdio processes
+
+_groups: set = set()        # process groups of stdio servers that may still run
+
+
+def kill_group(pid: int, sig: int = signal.SIGKILL) -> None:
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    """The last resort: close kept loops gracefully, then kill what still runs."""
+    scheduler.close_kept_loops()
+    for pid in list(_groups):
+        kill_group(pid)
+    _groups.clear()
+
+
+@asynccontextmanager
+async def stdio_transport(link: Link) -> Any:
+    """Start the server's process; the (read, write) streams of its messages."""
+    cfg = link.config
+    errlog = tempfile.TemporaryFile()
+    env = dict(get_default_environment(), **dict(cfg.env or ()))
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            cfg.command, *cfg.args, stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE, stderr=errlog, env=env, cwd=cfg.cwd,
+            start_new_session=True, limit=LINE_LIMIT)
+    except OSError as e:
+        errlog.close()
+        raise ServerError(cfg.name, start_failure(cfg, e)) from None
+    link.process, link.errlog = proc, errlog
+    _groups.add(proc.pid)
+    to_session, read = anyio.create_memory_object_stream(0)
+    write, from_session = anyio.create_memory_object_stream(0)
+    pumps = [asyncio.ensure_future(_read_lines(link, proc, to_session)),
+             asyncio.ensure_future(_write_lines(proc, from_session))]
+    try:
+        yield read, write
+    finally:
+        for pump in pumps:
+            pump.cancel()
+        try:
+            await stop_process(proc)
+        finally:
+            link.stderr_text = stderr_tail(errlog)
+            errlog.close()
+
+
+async def _read_lines(link: Link, proc: Any, to_session: Any) -> None:
+    async with to_session:
+        while True:
+            try:
+                line = await proc.stdout.readline()
+            except (ValueError, asyncio.LimitOverrunError):
+                link.died(f"the server sent a message longer than {LINE_LIMIT} bytes")
+                return
+            if not line:
+                link.died("")
+                return
+            if not line.strip():
+                continue
+            try:
+                message = types.JSONRPCMessage.model_validate_json(line)
+            except ValueError as e:     # the session logs it and goes on
+                await to_session.send(e)
+                continue
+            await to_session.send(SessionMessage(message))
+
+
+async def _write_lines(proc: Any, from_session: Any) -> None:
+    async with from_session:
+        async for message in from_session:
+            data = message.message.model_dump_json(by_alias=True, exclude_none=True)
+            try:
+                proc.stdin.write(data.encode() + b"\n")
+                await proc.stdin.drain()
+            except (ConnectionError, RuntimeError):     # it died: the reader says so
+                return
+
+
+async def stop_process(proc: Any) -> None:
+    """The MCP specification's shutdown: close stdin, wait, SIGTERM, wait, SIGKILL;
+    then whatever is left of its process group is killed."""
+    try:
+        if proc.returncode is None:
+            try:
+                proc.stdin.close()
+            except (ConnectionError, RuntimeError):
+                pass
+            for sig in (signal.SIGTERM, signal.SIGKILL):
+                try:
+                    await asyncio.wait_for(asyncio.shield(proc.wait()), STOP_GRACE)
+                    break
+                except asyncio.TimeoutError:
+                    kill_group(proc.pid, sig)
+            await proc.wait()
+    finally:
+        kill_group(proc.pid)
+        _groups.discard(proc.pid)
+
+
+def start_failure(cfg: ServerConfig, e: OSError) -> str:
+    """Why the process did not start, and what to do."""
+    if isinstance(e, FileNotFoundError) and cfg.cwd and e.filename == cfg.cwd:
+        return f"cannot start '{cfg.command}': the directory '{cfg.cwd}' (field 'cwd') does not exist"
+    if isinstance(e, FileNotFoundError):
+        return (f"cannot start '{cfg.command}': command not found on PATH (install it, or "
+                f"give its full path in 'command')")
+    if isinstance(e, PermissionError):
+        return f"cannot start '{cfg.command}': permission denied (is it an executable file?)"
+    return f"cannot start '{cfg.command}': {e.strerror or e}"
+
+
+# ---------------------------------------------------------------- links
+
+_links: set = set()         # links whose holder task runs (the loop keeps only weak references)
+
+
+class Link:
+    """One open connection to a server in the running event loop. Its holder task
+    enters the transport and the session, initializes, and exits them when told."""
+
+    def __init__(self, config: ServerConfig, L: Any) -> None:
+        self.config = config
+        self.loop = asyncio.get_running_loop()
+        self.stop = asyncio.Event()
+        self.ready: asyncio.Future = self.loop.create_future()
+        self.ready.add_done_callback(_retrieved)
+        self.session: Optional[ClientSession] = None
+        self.process: Any = None
+        self.errlog: Any = None
+        self.stderr_text = ""                   # the tail of a closed stderr file
+        self.death: Optional[str] = None        # why the connection ended by itself
+        self.L = L
+        scheduler.hold_loop(L, self)
+        self.task = self.loop.create_task(self._hold())
+        _links.add(self)
+        self.task.add_done_callback(self._ended)
+
+    async def opened(self) -> ClientSession:
+        return await asyncio.shield(self.ready)
+
+    @property
+    def alive(self) -> bool:
+        return not self.task.done() and not self.stop.is_set() and self.death is None
+
+    async def _hold(self) -> None:
+        cfg = self.config
+        try:
+            async with AsyncExitStack() as stack:
+                read, write = await stack.enter_async_context(transport(self))
+                session = await stack.enter_async_context(
+                    ClientSession(read, write, read_timeout_seconds=timedelta(seconds=cfg.timeout)))
+                await session.initialize()
+                self.session = session
+                self.ready.set_result(session)
+                await self.stop.wait()
+        except Exception as e:
+            if not self.ready.done():
+                self.ready.set_exception(self.failure(e, "starting"))
+        finally:
+            if self.process is not None and self.process.returncode is None:
+                kill_group(self.process.pid)    # cancelled mid-way: no process survives
+            if not self.ready.done():
+                self.ready.set_exception(ServerError(cfg.name, "the connection was closed"))
+
+    def _ended(self, task: asyncio.Task) -> None:
+        _links.discard(self)
+        scheduler.release_loop(self.L, self)
+
+    def died(self, why: str) -> None:
+        """The server ended the connection (its process exited, or it broke the protocol)."""
+        self.death = why or "the server closed the connection"
+        self.stop.set()
+
+    async def aclose(self) -> None:
+        """Close the connection and wait until it is closed (the process has exited)."""
+        self.stop.set()
+        await asyncio.wait({self.task})
+
+    def close_soon(self) -> None:
+        """Close without waiting (a finalizer, a ``__close`` on its way out of an error):
+        the holder closes when its loop next runs; a process is terminated now."""
+        if self.loop.is_closed():
+            return
+        self.stop.set()
+        if self.process is not None and asyncio._get_running_loop() is not self.loop:
+            kill_group(self.process.pid, signal.SIGTERM)
+
+    def failure(self, e: BaseException, doing: str) -> ServerError:
+        """The ServerError for ``e``, met while ``doing`` something."""
+        name, cfg = self.config.name, self.config
+        if isinstance(e, ServerError):
+            return e
+        if isinstance(e, McpError) and e.error.code == 408:     # the SDK's read timeout
+            return ServerError(name, f"{doing}: no answer after {cfg.timeout:g} s "
+                                     "(field 'timeout' of the server)")
+        if self.death is not None or (isinstance(e, McpError) and e.error.code == CONNECTION_CLOSED):
+            return ServerError(name, f"{doing}: {self.ended_how()}")
+        if isinstance(e, McpError):
+            return ServerError(name, f"{doing}: {e.error.message} (error {e.error.code})")
+        cause = root_cause(e)
+        if cfg.type != "stdio":
+            return ServerError(name, f"{doing}: cannot reach {cfg.url}: {describe(cause)}")
+        return ServerError(name, f"{doing}: {describe(cause)}")
+
+    def ended_how(self) -> str:
+        """The story of a connection that ended: exit status and stderr's tail."""
+        proc = self.process
+        how = self.death or "the connection was closed"
+        if proc is None:
+            return how
+        if proc.returncode is not None:
+            status = proc.returncode
+            how = (f"the server exited with status {status}" if status >= 0 else
+                   f"the server was killed by signal {-status}")
+        tail = stderr_tail(self.errlog) or self.stderr_text
+        return how + (f"; its stderr ends: {tail}" if tail else "")
+
+
+def _retrieved(future: asyncio.Future) -> None:
+    """A failed start is reported to whoever waits; nobody may be waiting any more."""
+    if not future.cancelled():
+        future.exception()
+
+
+def transport(link: Link) -> Any:
+    cfg = link.config
+    if cfg.type == "stdio":
+        return stdio_transport(link)
+    import httpx
+    headers = dict(cfg.headers)
+    if cfg.type == "sse":
+        from mcp.client.sse import sse_client
+        return sse_client(cfg.url, headers=headers, timeout=cfg.timeout)
+    from mcp.client import streamable_http
+    from mcp.shared._httpx_utils import create_mcp_http_client
+    if not hasattr(streamable_http, "streamable_http_client"):     # mcp < 1.25
+        return _http_transport(streamable_http.streamablehttp_client(
+            cfg.url, headers=headers, timeout=cfg.timeout), None)
+    client = create_mcp_http_client(headers=headers, timeout=httpx.Timeout(cfg.timeout, read=300))
+    return _http_transport(streamable_http.streamable_http_client(cfg.url, http_client=client), client)
+
+
+@asynccontextmanager
+async def _http_transport(cm: Any, client: Any) -> Any:
+    """The (read, write) streams of a streamable-HTTP connection (and its client's life)."""
+    async with AsyncExitStack() as stack:
+        if client is not None:
+            await stack.enter_async_context(client)
+        read, write, _ = await stack.enter_async_context(cm)
+        yield read, write
+
+
+def root_cause(e: BaseException) -> BaseException:
+    """The first leaf of exception groups (anyio task groups wrap what failed)."""
+    while isinstance(e, BaseExceptionGroup) and e.exceptions:
+        e = e.exceptions[0]
+    return e
+
+
+def describe(e: BaseException) -> str:
+    msg = str(e)
+    return f"{type(e).__name__}: {msg}" if msg else type(e).__name__
+
+
+def stderr_tail(errlog: Any) -> str:
+    if errlog is None or errlog.closed:
+        return ""
+    try:
+        errlog.seek(0, os.SEEK_END)
+        size = errlog.tell()
+        errlog.seek(max(0, size - STDERR_TAIL))
+        return errlog.read().decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
+
+
+# ---------------------------------------------------------------- servers
+
+class Server:
+    """A configured server: its requests, over the link of the running event loop."""
+
+    def __init__(self, config: ServerConfig, L: Any) -> None:
+        self.config = config
+        self.name = config.name
+        self.L = L
+        self.closed = False             # closed for good (``c:close()``)
+        self.box: list = [None]         # the current Link (a list: the finalizer sees changes)
+        weakref.finalize(self, _close_box, self.box)
+
+    async def link(self) -> Link:
+        if self.closed:
+            raise ServerError(self.name, "the connection is closed")
+        link = self.box[0]
+        if link is None or link.loop is not asyncio.get_running_loop() or not link.alive:
+            if link is not None:
+                link.close_soon()
+            link = self.box[0] = Link(self.config, self.L)
+        await link.opened()
+        return link
+
+    async def request(self, doing: str, send: Any) -> Any:
+        """``await send(session)``; every failure as a ServerError saying ``doing`` what."""
+        link = await self.link()
+        call = asyncio.ensure_future(send(link.session))
+        try:        # the session may miss the end of the connection: watch the link too
+            await asyncio.wait({call, link.task}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not call.done():
+                call.cancel()
+        if call.cancelled():
+            raise ServerError(self.name, f"{doing}: {link.ended_how()}")
+        try:
+            return call.result()
+        except Exception as e:
+            if link.death is not None or (isinstance(e, McpError) and e.error.code == CONNECTION_CLOSED):
+                await asyncio.wait({link.task}, timeout=STOP_GRACE * 2)    # its exit status
+            raise link.failure(e, doing) from None
+
+    async def tools(self) -> list:
+        return await self._all("tools/list", lambda s, c: s.list_tools(cursor=c), "tools")
+
+    async def call(self, tool: str, args: dict) -> types.CallToolResult:
+        return await self.request(f"tools/call '{tool}'", lambda s: s.call_tool(tool, args))
+
+    async def resources(self) -> list:
+        return await self._all("resources/list", lambda s, c: s.list_resources(cursor=c),
+                               "resources")
+
+    async def read(self, uri: str) -> types.ReadResourceResult:
+        from pydantic import AnyUrl
+        return await self.request(f"resources/read '{uri}'", lambda s: s.read_resource(AnyUrl(uri)))
+
+    async def prompts(self) -> list:
+        return await self._all("prompts/list", lambda s, c: s.list_prompts(cursor=c), "prompts")
+
+    async def prompt(self, name: str, args: dict) -> types.GetPromptResult:
+        return await self.request(f"prompts/get '{name}'", lambda s: s.get_prompt(name, args))
+
+    async def _all(self, doing: str, page: Any, field: str) -> list:
+        """Every item of a paginated list."""
+        items, cursor = [], None
+        while True:
+            result = await self.request(doing, lambda s: page(s, cursor))
+            items += getattr(result, field)
+            cursor = result.nextCursor
+            if not cursor:
+                return items
+
+    async def aclose(self) -> None:
+        link, self.box[0] = self.box[0], None
+        if link is not None and link.loop is asyncio.get_running_loop():
+            await link.aclose()
+        elif link is not None:
+            link.close_soon()
+
+    def close_soon(self) -> None:
+        _close_box(self.box)
+
+
+def _close_box(box: list) -> None:
+    link, box[0] = box[0], None
+    if link is not None:
+        link.close_soon()
+
+
+_shared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # L -> {config: Server}
+
+
+def shared_server(L: Any, config: ServerConfig) -> Server:
+    """The one Server of ``config`` that the agents of ``L`` share."""
+    servers = _shared.get(L)
+    if servers is None:
+        servers = _shared[L] = weakref.WeakValueDictionary()
+    server = servers.get(config)
+    if server is None:
+        server = servers[config] = Server(config, L)
+    return server
+
+
+# ---------------------------------------------------------------- results as Lua values
+
+def lua_record(codec: Codec, fields: dict) -> LuaTable:
+    """A Lua table of the fields that are not None: text as Lua strings, bytes as
+    they are, JSON values through the codec."""
+    t = LuaTable()
+    for key, v in fields.items():
+        if v is None:
+            continue
+        if type(v) is bytes:
+            v = v.decode("latin-1")
+        elif type(v) is not LuaTable:
+            v = codec.from_python(v)
+        t.set_str(key, v)
+    return t
+
+
+def lua_list(items: list) -> LuaTable:
+    t = LuaTable()
+    for i, v in enumerate(items, 1):
+        t.set_int(i, v)
+    return t
+
+
+def content_record(codec: Codec, part: Any) -> LuaTable:
+    """One content part of a tool result or prompt message."""
+    kind = part.type
+    if kind == "text":
+        return lua_record(codec, {"type": "text", "text": part.text})
+    if kind in ("image", "audio"):
+        return lua_record(codec, {"type": kind, "data": base64.b64decode(part.data),
+                                  "mime": part.mimeType})
+    if kind == "resource":
+        return lua_record(codec, dict(resource_fields(part.resource), type="resource"))
+    if kind == "resource_link":
+        return lua_record(codec, {"type": "resource_link", "uri": str(part.uri), "name": part.name,
+                                  "description": part.description, "mime": part.mimeType})
+    return lua_record(codec, {"type": kind})
+
+
+def resource_fields(r: Any) -> dict:
+    """``uri``, ``mime`` and ``text`` or ``data`` (bytes) of resource contents."""
+    fields = {"uri": str(r.uri), "mime": r.mimeType}
+    if isinstance(r, types.TextResourceContents):
+        fields["text"] = r.text
+    else:
+        fields["data"] = base64.b64decode(r.blob)
+    return fields
+
+
+def joined_text(parts: list) -> str:
+    return "\n".join(p.text for p in parts if p.type == "text")
+
+
+def call_record(codec: Codec, r: types.CallToolResult) -> LuaTable:
+    return lua_record(codec, {
+        "text": joined_text(r.content),
+        "content": lua_list([content_record(codec, p) for p in r.content]),
+        "structured": r.structuredContent, "is_error": bool(r.isError)})
+
+
+def tool_record(codec: Codec, t: types.Tool) -> LuaTable:
+    return lua_record(codec, {"name": t.name, "title": t.title, "description": t.description,
+                              "input_schema": t.inputSchema, "output_schema": t.outputSchema})
+
+
+def resource_record(codec: Codec, r: types.Resource) -> LuaTable:
+    return lua_record(codec, {"uri": str(r.uri), "name": r.name, "title": r.title,
+                              "description": r.description, "mime": r.mimeType, "size": r.size})
+
+
+def read_record(codec: Codec, r: types.ReadResourceResult) -> LuaTable:
+    texts = [c.text for c in r.contents if isinstance(c, types.TextResourceContents)]
+    return lua_record(codec, {"text": "\n".join(texts), "contents": lua_list(
+        [lua_record(codec, resource_fields(c)) for c in r.contents])})
+
+
+def prompt_record(codec: Codec, p: types.Prompt) -> LuaTable:
+    arguments = [lua_record(codec, {"name": a.name, "description": a.description,
+                                    "required": bool(a.required)}) for a in p.arguments or []]
+    return lua_record(codec, {"name": p.name, "title": p.title, "description": p.description,
+                              "arguments": lua_list(arguments)})
+
+
+def prompt_result_record(codec: Codec, r: types.GetPromptResult) -> LuaTable:
+    messages = [lua_record(codec, {"role": m.role, "text": joined_text([m.content]),
+                                   "content": content_record(codec, m.content)})
+                for m in r.messages]
+    return lua_record(codec, {"description": r.description, "messages": lua_list(messages)})
+
+
+# ---------------------------------------------------------------- results for a model
+
+def model_content(r: types.CallToolResult) -> Any:
+    """A tool result as a tool message's content: its text, or neutral content parts
+    (provider.py) when it has images."""
+    parts = []
+    for p in r.content:
+        if p.type == "text":
+            parts.append({"type": "text", "text": p.text})
+        elif p.type == "image":
+            parts.append(image_part(p.mimeType, p.data))
+        elif p.type == "resource":
+            parts.append(resource_part(p.resource))
+        elif p.type == "resource_link":
+            about = f": {p.description}" if p.description else ""
+            parts.append({"type": "text", "text": f"[resource link {p.name} <{p.uri}>{about}]"})
+        elif p.type == "audio":
+            size = len(base64.b64decode(p.data))
+            parts.append({"type": "text", "text": f"[{p.mimeType} audio, {size} bytes, not shown]"})
+    if not parts and r.structuredContent is not None:
+        parts.append({"type": "text", "text": json.dumps(r.structuredContent, ensure_ascii=False)})
+    if all(p["type"] == "text" for p in parts):
+        return "\n".join(p["text"] for p in parts)
+    return parts
+
+
+def image_part(mime: str, data: str) -> dict:
+    return {"type": "image_url", "image_url": {"url": f"data:{mime};base64,{data}"}}
+
+
+def resource_part(r: Any) -> dict:
+    mime = r.mimeType or "application/octet-stream"
+    if isinstance(r, types.TextResourceContents):
+        return {"type": "text", "text": f"[resource {r.uri} ({mime})]\n{r.text}"}
+    if mime.startswith("image/"):
+        return image_part(mime, r.blob)
+    size = len(base64.b64decode(r.blob))
+    return {"type": "text", "text": f"[resource {r.uri} ({mime}, {size} bytes, not shown)]"}
+
+
+# ---------------------------------------------------------------- agents' tools
+
+class McpTool:
+    """A server's tool offered to a model (agent.py's tool interface)."""
+
+    def __init__(self, server: Server, tool: types.Tool, name: str) -> None:
+        self.server = server
+        self.tool = tool
+        self.name = name
+
+    def schema(self) -> dict:
+        return {"name": self.name, "description": self.tool.description or "",
+                "parameters": self.tool.inputSchema or {"type": "object", "properties": {}}}
+
+    async def call(self, agent: Any, args: dict) -> Any:
+        from .agent import tool_error
+        try:
+            result = await self.server.call(self.tool.name, args)
+        except ServerError as e:
+            return tool_error(str(e))
+        if result.isError:
+            return tool_error(f"tool '{self.name}' failed: {joined_text(result.content)}")
+        return model_content(result)
+
+
+def server_entry(L: Any, codec: Codec, t: Any, where: str) -> Optional[Server]:
+    """The Server of an agent's ``tools`` entry if it names one: a server table
+    (shared by config) or a client from ``llm.mcp.connect``; else None."""
+    if type(t) is Userdata and type(t.value) is Client:
+        return t.value.server
+    if type(t) is LuaTable and t.get_str("type") in FIELDS:
+        config = config_of(codec, t, where)
+        _check_allowed(L, config)
+        return shared_server(L, config)
+    return None
+
+
+async def offered_tools(tools: dict, servers: list) -> dict:
+    """``tools`` (name -> tool) and the servers' tools, named so that no two clash and
+    every name suits every provider; AgentError when a server fails."""
+    from .agent import AgentError
+    try:
+        listed = await asyncio.gather(*(s.tools() for s in servers))
+    except ServerError as e:
+        raise AgentError(str(e)) from None
+    taken = dict(tools)
+    plain = [valid_name(t.name) for found in listed for t in found]
+    for server, found in zip(servers, listed):
+        for tool in found:
+            name = valid_name(tool.name)
+            if name in tools or plain.count(name) > 1:
+                name = valid_name(f"{server.name}_{tool.name}")
+            base, n = name, 1
+            while name in taken:
+                n += 1
+                name = valid_name(base[:TOOL_NAME_MAX - len(str(n)) - 1] + f"_{n}")
+            taken[name] = McpTool(server, tool, name)
+    return taken
+
+
+def valid_name(name: str) -> str:
+    return re.sub(r"[^a-zA-Z0-9_-]", "_", name)[:TOOL_NAME_MAX] or "tool"
+
+
+def _check_allowed(L: Any, config: ServerConfig) -> None:
+    from ..sandbox import MCP_SERVER, check_tool
+    check_tool(L, config.name, MCP_SERVER)
+
+
+# ---------------------------------------------------------------- llm.mcp.connect
+
+class Client:
+    """What ``llm.mcp.connect`` returns: a server of its own (not shared)."""
+
+    def __init__(self, server: Server, codec: Codec) -> None:
+        self.server = server
+        self.codec = codec
+
+
+def lua_connect(L: Any, codec: Codec, *args: Any) -> Any:
+    """``llm.mcp.connect{...}``: the client once the server is ready, or nil, message."""
+    config = config_of(codec, check_table(args, 1))
+    _check_allowed(L, config)
+    client = Client(Server(config, L), codec)
+    meta = client_meta(L)
+
+    async def connect() -> tuple:
+        try:
+            await client.server.link()
+        except ServerError as e:
+            return None, lua_string(str(e))
+        ud = Userdata(client, meta)
+        L.gc.set_metatable(ud, meta)
+        return (ud,)
+    return connect()
+
+
+def client_meta(L: Any) -> LuaTable:
+    """The clients' metatable, one per state (in the registry, as luaL_newmetatable)."""
+    meta = L.registry.get_str(CLIENT)
+    if meta is None:
+        from ..objects import Builtin
+        meta = LuaTable()
+        meta.set_str("__name", CLIENT)
+        methods = LuaTable()
+        for name, fn in METHODS.items():
+            methods.set_str(name, Builtin(fn, name))
+        meta.set_str("__index", methods)
+        for name, fn in (("__tostring", client_tostring), ("__close", client_close_var),
+                         ("__gc", client_gc)):
+            meta.set_str(name, Builtin(fn, name))
+        L.registry.set_str(CLIENT, meta)
+    return meta
+
+
+def _client(args: tuple) -> Client:
+    v = args[0] if args else None
+    if type(v) is Userdata and type(v.value) is Client:
+        return v.value
+    raise ArgError(1, f"{CLIENT} expected, got {obj_type_name(v)}")
+
+
+def _outcome(doing: Any, convert: Any) -> Any:
+    """The async result of a request: the converted value, or nil, message."""
+    async def run() -> tuple:
+        try:
+            return (convert(await doing),)
+        except ServerError as e:
+            return None, lua_string(str(e))
+    return run()
+
+
+def _arguments(codec: Codec, args: tuple, n: int) -> dict:
+    v = arg(args, n)
+    if v is None:
+        return {}
+    check_table(args, n)
+    try:
+        value = codec.to_python(v)
+    except JsonError as e:
+        raise ArgError(n, str(e)) from None
+    if not isinstance(value, dict):
+        raise ArgError(n, "a table of named arguments expected (a JSON object)")
+    return value
+
+
+def lister(method: str, record: Any) -> Any:
+    """``c:tools()``, ``c:resources()``, ``c:prompts()``: the list of what the server has."""
+    def list_all(L: Any, *args: Any) -> Any:
+        c = _client(args)
+        return _outcome(getattr(c.server, method)(),
+                        lambda items: lua_list([record(c.codec, item) for item in items]))
+    return list_all
+
+
+def client_call(L: Any, *args: Any) -> Any:
+    c = _client(args)
+    name = text(check_string(args, 2))
+    return _outcome(c.server.call(name, _arguments(c.codec, args, 3)),
+                    lambda r: call_record(c.codec, r))
+
+
+def client_read(L: Any, *args: Any) -> Any:
+    c = _client(args)
+    uri = text(check_string(args, 2))
+    return _outcome(c.server.read(uri), lambda r: read_record(c.codec, r))
+
+
+def client_prompt(L: Any, *args: Any) -> Any:
+    c = _client(args)
+    name = text(check_string(args, 2))
+    values = {k: v if isinstance(v, str) else json.dumps(v)
+              for k, v in _arguments(c.codec, args, 3).items()}
+    return _outcome(c.server.prompt(name, values), lambda r: prompt_result_record(c.codec, r))
+
+
+def client_close(L: Any, *args: Any) -> Any:
+    """``c:close()``: waits until the connection is closed (a process has exited)."""
+    server = _client(args).server
+    server.closed = True
+
+    async def close() -> tuple:
+        await server.aclose()
+        return (True,)
+    return close()
+
+
+def client_close_var(L: Any, *args: Any) -> Any:
+    """``__close``: as ``close``, but without waiting when an error is on its way out
+    (host code may be unwinding, which cannot wait)."""
+    if len(args) >= 2 and args[1] is not None:
+        server = _client(args).server
+        server.closed = True
+        server.close_soon()
+        return ()
+    return client_close(L, *args)
+
+
+def client_gc(L: Any, *args: Any) -> Any:
+    server = _client(args).server
+    server.closed = True
+    server.close_soon()
+    return ()
+
+
+def client_tostring(L: Any, *args: Any) -> Any:
+    server = _client(args).server
+    state = "closed" if server.closed else "open"
+    return (lua_string(f"{CLIENT}: {server.name} ({server.config.type}, {state})"),)
+
+
+METHODS = {"tools": lister("tools", tool_record), "call": client_call,
+           "resources": lister("resources", resource_record), "read": client_read,
+           "prompts": lister("prompts", prompt_record), "prompt": client_prompt,
+           "close": client_close}

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 
 from .http import HttpProvider, error_detail, set_options
-from .provider import Completion, ProviderError, Request, StreamedReply, ToolCall, Usage
+from .provider import (Completion, ProviderError, Request, StreamedReply, ToolCall, Usage,
+                       content_text)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -41,7 +42,29 @@ class OpenAIProvider(HttpProvider):
             tools=[{"type": "function", "function": tool} for tool in request.tools],
             temperature=request.temperature, max_tokens=request.max_tokens,
             stop=list(request.stop)),
-            model=self.model, messages=[wire_message(m) for m in request.messages])
+            model=self.model, messages=wire_messages(request.messages))
+
+
+def wire_messages(messages: list) -> list:
+    """The conversation as OpenAI takes it. A tool message takes text only: the images
+    of tool results follow the turn's tool messages in a user message."""
+    wire, images = [], []
+    for message in messages:
+        if images and message.get("role") != "tool":
+            wire.append({"role": "user", "content": images})
+            images = []
+        if message.get("role") == "tool" and isinstance(message.get("content"), list):
+            shown = [p for p in message["content"] if p.get("type") == "image_url"]
+            if shown:
+                images += [{"type": "text", "text": f"The images of tool result "
+                                                    f"{message.get('tool_call_id', '')}:"}] + shown
+            lines = [content_text(message["content"])] + [
+                f"[image {n} of this result: in the next message]" for n in range(1, len(shown) + 1)]
+            message = dict(message, content="\n".join(line for line in lines if line))
+        wire.append(wire_message(message))
+    if images:
+        wire.append({"role": "user", "content": images})
+    return wire
 
 
 def wire_message(message: dict) -> dict:

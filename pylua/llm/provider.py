@@ -13,7 +13,9 @@ escapes ``complete``.
 
 A user message with media has a list of content parts (``pylua.llm.media``); a
 provider's ``media_kinds`` are the kinds of media it takes ("image", "audio",
-"file"): an agent refuses others before any request.
+"file"): an agent refuses others before any request. A tool result is text (JSON,
+for a Lua function tool), or text and ``image_url`` parts (an MCP tool's result
+with images, ``pylua.llm.mcp_client``).
 """
 from __future__ import annotations
 
@@ -127,6 +129,13 @@ class Provider:
 
     async def aclose(self) -> None:
         """Close connections (the agent is collected, or the script ends)."""
+
+
+def content_text(content: Any) -> str:
+    """The text of a message's content: a string, or the text parts of a list."""
+    if isinstance(content, str):
+        return content
+    return "\n".join(p.get("text", "") for p in content or [] if p.get("type") == "text")
 
 
 def make_provider(config: dict) -> Provider:
