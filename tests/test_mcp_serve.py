@@ -463,3 +463,27 @@ def test_a_registered_tool_works_in_an_agent_and_needs_no_mcp_import(tmp_path):
                        capture_output=True, text=True, timeout=60)
     assert r.stdout == ("function\tadd\tAdds two numbers\nIt is 5.\tnil\n"
                         '{"sum": 5}\nFalse 0\n'), r.stderr
+
+
+def test_another_pylua_script_uses_the_served_tools_directly_and_in_an_agent(tmp_path):
+    write_tools(tmp_path)
+    (tmp_path / "client.lua").write_text("""
+        local python = ...
+        local served = { type = "stdio", name = "lua", command = python,
+                         args = { "-m", "pylua", "mcp-serve", "tools.lua", "docs" },
+                         env = { PYTHONPATH = os.getenv("PYTHONPATH") } }
+        local c = assert(llm.mcp.connect(served))
+        local names = {}
+        for _, t in ipairs(c:tools()) do names[#names + 1] = t.name end
+        print(table.concat(names, " "))
+        print(c:call("greet", { name = "Bo" }).text)
+        c:close()
+        local agent = llm.agent.new{ tools = { served }, provider = { type = "mock", responses = {
+          { tool_calls = { { name = "add", arguments = { a = 1, b = 2 } } } }, "It is 3." } } }
+        print(agent:run("1 + 2?"))
+        print(agent:history()[3].content)
+    """)
+    r = subprocess.run([sys.executable, "-m", "pylua", "client.lua", sys.executable], cwd=tmp_path,
+                       env=server_env(), capture_output=True, text=True, timeout=120)
+    assert r.stdout == ("add greet sleep fail missing stdin count nothing\n"
+                        "hello, Bo (docs)\nIt is 3.\tnil\n{\"sum\": 3}\n"), r.stderr
