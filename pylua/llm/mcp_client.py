@@ -26,6 +26,7 @@ import asyncio
 import atexit
 import base64
 import json
+import logging
 import os
 import re
 import signal
@@ -183,6 +184,10 @@ def _shown(v: Any) -> str:
 # ---------------------------------------------------------------- stdio processes
 
 _groups: set = set()        # process groups of stdio servers that may still run
+
+# the SDK logs what it survives (a session ending under it...) to stderr when the
+# program has no logging set up: failures reach the script as messages instead
+logging.getLogger("mcp").addHandler(logging.NullHandler())
 
 
 def kill_group(pid: int, sig: int = signal.SIGKILL) -> None:
@@ -377,6 +382,7 @@ class Link:
     def failure(self, e: BaseException, doing: str) -> ServerError:
         """The ServerError for ``e``, met while ``doing`` something."""
         name, cfg = self.config.name, self.config
+        e = root_cause(e)
         if isinstance(e, ServerError):
             return e
         if isinstance(e, McpError) and e.error.code == 408:     # the SDK's read timeout
@@ -386,10 +392,9 @@ class Link:
             return ServerError(name, f"{doing}: {self.ended_how()}")
         if isinstance(e, McpError):
             return ServerError(name, f"{doing}: {e.error.message} (error {e.error.code})")
-        cause = root_cause(e)
         if cfg.type != "stdio":
-            return ServerError(name, f"{doing}: cannot reach {cfg.url}: {describe(cause)}")
-        return ServerError(name, f"{doing}: {describe(cause)}")
+            return ServerError(name, f"{doing}: cannot reach {cfg.url}: {describe(e)}")
+        return ServerError(name, f"{doing}: {describe(e)}")
 
     def ended_how(self) -> str:
         """The story of a connection that ended: exit status and stderr's tail."""
@@ -835,7 +840,7 @@ def _arguments(codec: Codec, args: tuple, n: int) -> dict:
         return {}
     check_table(args, n)
     try:
-        value = codec.to_python(v)
+        value = codec.to_python(v, "replace")     # invalid UTF-8 cannot go in JSON
     except JsonError as e:
         raise ArgError(n, str(e)) from None
     if not isinstance(value, dict):
