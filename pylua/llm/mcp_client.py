@@ -731,6 +731,7 @@ def server_entry(L: Any, codec: Codec, t: Any, where: str) -> Optional[Server]:
     """The Server of an agent's ``tools`` entry if it names one: a server table
     (shared by config) or a client from ``llm.mcp.connect``; else None."""
     if type(t) is Userdata and type(t.value) is Client:
+        t.value.adopted = True
         return t.value.server
     if type(t) is LuaTable and t.get_str("type") in FIELDS:
         config = config_of(codec, t, where)
@@ -767,8 +768,10 @@ def valid_name(name: str) -> str:
 
 
 def _check_allowed(L: Any, config: ServerConfig) -> None:
-    from ..sandbox import MCP_SERVER, check_tool
-    check_tool(L, config.name, MCP_SERVER)
+    from shlex import join
+    from ..sandbox import check_mcp_server
+    endpoint = config.url or join((config.command,) + config.args)
+    check_mcp_server(L, config.name, endpoint, config.env is not None or config.cwd is not None)
 
 
 # ---------------------------------------------------------------- llm.mcp.connect
@@ -779,6 +782,9 @@ class Client:
     def __init__(self, server: Server, codec: Codec) -> None:
         self.server = server
         self.codec = codec
+        # given to an agent: Lua's collector cannot see that the agent holds it, so its
+        # __gc leaves it open; the Server's finalizer closes it when nothing holds it
+        self.adopted = False
 
 
 def lua_connect(L: Any, codec: Codec, *args: Any) -> Any:
@@ -794,7 +800,7 @@ def lua_connect(L: Any, codec: Codec, *args: Any) -> Any:
         except ServerError as e:
             return None, lua_string(str(e))
         ud = Userdata(client, meta)
-        L.gc.set_metatable(ud, meta)
+        L.gc.set_metatable(ud, meta)        # its __gc
         return (ud,)
     return connect()
 
@@ -901,9 +907,10 @@ def client_close_var(L: Any, *args: Any) -> Any:
 
 
 def client_gc(L: Any, *args: Any) -> Any:
-    server = _client(args).server
-    server.closed = True
-    server.close_soon()
+    client = _client(args)
+    if not client.adopted:
+        client.server.closed = True
+        client.server.close_soon()
     return ()
 
 
