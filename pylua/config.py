@@ -23,6 +23,7 @@ working directory when it exists (none at all: the defaults)::
     allowed_tools = ["search"]   # absent: every tool
     sandbox_allow = ["io.write"] # more library fields for the sandbox (pylua.sandbox)
     sandbox_deny = ["llm"]       # fields (or whole libraries) taken out of it
+    sandbox_mcp_servers = ["uvx mcp-server-time"]   # commands and URLs it may use
 
 Environment variables override the file, one per key: ``PYLUA_<SECTION>_<KEY>``
 (``PYLUA_RUNTIME_MAX_MEMORY_MB=64``, ``PYLUA_SECURITY_ALLOWED_TOOLS=a,b``,
@@ -133,14 +134,16 @@ class ProviderConfig(Section):
 
 class SecurityConfig(Section):
     """``[security]``: the sandbox, its whitelist's additions and removals (names such
-    as ``"io.write"``, see ``pylua.sandbox``), and the tools agents may use (None:
-    every tool)."""
+    as ``"io.write"``, see ``pylua.sandbox``) and the MCP servers (command lines and
+    URLs) its scripts may use; the tools agents may use (None: every tool)."""
     sandbox_mode: bool
     allowed_tools: Optional[list]
     sandbox_allow: list
     sandbox_deny: list
+    sandbox_mcp_servers: list
     KEYS = {"sandbox_mode": (FLAG, False), "allowed_tools": (NAMES, None),
-            "sandbox_allow": (NAMES, []), "sandbox_deny": (NAMES, [])}
+            "sandbox_allow": (NAMES, []), "sandbox_deny": (NAMES, []),
+            "sandbox_mcp_servers": (NAMES, [])}
 
 
 PROVIDERS_KEYS = {"default": (TEXT, "openai")}

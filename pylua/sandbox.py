@@ -11,7 +11,8 @@ Python object: every global and library field not in ``WHITELIST`` is taken away
 * ``llm.media`` takes bytes, not paths; agents do not autosave (files) and use only the
   providers of the configuration (no script-chosen URL or environment variable);
 * agents use only the tools ``[security] allowed_tools`` names (``check_tool``), and
-  MCP servers only when it names them.
+  MCP servers only when it names them and ``sandbox_mcp_servers`` lists their command
+  line or URL (``check_mcp_server``).
 
 ``[security] sandbox_allow`` adds fields to the whitelist (``"io.write"``, or a whole
 library: ``"io"``) and ``sandbox_deny`` takes fields or libraries out (``"llm"``).
@@ -232,6 +233,23 @@ def check_tool(L: Any, name: str, what: str = TOOL) -> None:
         listed = ", ".join(allowed) if allowed else "none"
         raise LuaError(f"{what} '{name}' is not allowed: [security] allowed_tools lists "
                        f"{listed} (add '{name}' to it to use it)")
+
+
+def check_mcp_server(L: Any, name: str, endpoint: str, sets_environment: bool) -> None:
+    """Raise a Lua error when the scripts of ``L`` may not start or reach the MCP
+    server ``name``: ``check_tool``'s rule, and in a sandbox also its ``endpoint`` (the
+    command line, words joined as ``shlex.join`` does, or the URL) must be one of
+    ``[security] sandbox_mcp_servers`` and the script may not set its environment or
+    working directory (``sets_environment``): a script chooses the name as freely as
+    the command."""
+    check_tool(L, name, MCP_SERVER)
+    if not is_sandboxed(L):
+        return
+    if sets_environment:
+        raise LuaError(f"{MCP_SERVER} '{name}': a sandboxed script may not set 'env' or 'cwd'")
+    if endpoint not in security_of(L).sandbox_mcp_servers:
+        raise LuaError(f"{MCP_SERVER} '{name}': '{endpoint}' is not one of [security] "
+                       "sandbox_mcp_servers (the commands and URLs a sandboxed script may use)")
 
 
 def check_agent(L: Any, config: LuaTable) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import re
+import shlex
+import sys
 import time
 from pathlib import Path
 
@@ -386,13 +388,32 @@ def test_check_tool():
     check_tool(LuaState(), "time", MCP_SERVER)  # no sandbox, no allowed_tools: no limit
 
 
-def test_a_sandboxed_mcp_server_must_be_allowed(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    L = sandboxed()
-    ok, err = run(L, 'return llm.mcp.connect{name = "evil", type = "stdio", command = "sh", '
-                     'args = {"-c", "touch pwned"}}')
-    assert not ok and "MCP server 'evil' is not allowed" in err
-    assert not (tmp_path / "pwned").exists()
+TIME_SERVER = [sys.executable, "-m", "mcp_server_time", "--local-timezone=UTC"]
+
+
+def connect_time_server(security: SecurityConfig, extra: str = "") -> tuple:
+    L = sandboxed(security)
+    args = ", ".join(f'"{a}"' for a in TIME_SERVER[1:])
+    return run(L, f"""
+        local c, err = llm.mcp.connect{{type = "stdio", name = "time",
+                                        command = "{TIME_SERVER[0]}", args = {{{args}}} {extra}}}
+        if not c then error(err) end
+        local r = c:call("convert_time", {{source_timezone = "UTC", time = "12:00",
+                                          target_timezone = "Asia/Tokyo"}})
+        c:close()
+        return llm.json.decode(r.text).target.datetime:sub(12)
+    """)
+
+
+def test_a_sandbox_starts_the_mcp_servers_the_host_lists_and_no_other():
+    listed = SecurityConfig(allowed_tools=["time"], sandbox_mcp_servers=[shlex.join(TIME_SERVER)])
+    assert connect_time_server(listed) == (True, ["21:00:00+09:00"])
+    ok, err = connect_time_server(listed, ', env = {PYTHONPATH = "."}')
+    assert not ok and "MCP server 'time': a sandboxed script may not set 'env' or 'cwd'" in err
+    ok, err = connect_time_server(SecurityConfig(allowed_tools=["time"]))
+    assert not ok and "is not one of [security] sandbox_mcp_servers" in err
+    ok, err = connect_time_server(SecurityConfig(sandbox_mcp_servers=[shlex.join(TIME_SERVER)]))
+    assert not ok and "MCP server 'time' is not allowed in the sandbox" in err
 
 
 # ---------------------------------------------------------------- entry points
