@@ -43,6 +43,7 @@ BINOPR = {
     "~=": OPR_NE, ">": OPR_GT, ">=": OPR_GE, "and": OPR_AND, "or": OPR_OR,
 }
 UNOPR = {"-": OPR_MINUS, "~": OPR_BNOT, "not": OPR_NOT, "#": OPR_LEN}
+_SUFFIXES = (ast.Index, ast.Call, ast.MethodCall)    # the links of a suffixedexp chain
 
 
 # the first token of statements that start with a keyword
@@ -109,7 +110,7 @@ class Compiler:
             ast.Number: self._number, ast.String: self._string, ast.Vararg: self._vararg,
             ast.Table: self.constructor, ast.Function: self._function,
             ast.BinOp: self._binop, ast.UnOp: self._unop, ast.Name: self.singlevar,
-            ast.Index: self._index, ast.Call: self._call, ast.MethodCall: self._methodcall,
+            ast.Index: self._suffixed, ast.Call: self._suffixed, ast.MethodCall: self._suffixed,
             ast.Paren: self._paren,
         }
         self._stat_dispatch = {
@@ -583,29 +584,34 @@ class Compiler:
         self.lastline = node.end_line
         self.fs.dischargevars(v)
 
-    def _index(self, node: ast.Index, v: ExpDesc) -> None:
+    def _suffixed(self, node: ast.Expr, v: ExpDesc) -> None:
+        """``suffixedexp``: fields, indexes and calls chain to any length
+        ('a.b[c]:m()(x)...'): walk the chain in a loop, as lparser.c does, instead of
+        recursing down it."""
+        chain = []
+        while type(node) in _SUFFIXES:
+            chain.append(node)
+            node = node.func if type(node) is ast.Call else node.obj
+        self.expr(node, v)
         fs = self.fs
-        self.expr(node.obj, v)
-        fs.exp2anyregup(v)
-        self.lastline = node.line
-        key = ExpDesc()
-        self.expr(node.key, key)
-        fs.exp2val(key)
-        fs.indexed(v, key)
-
-    def _call(self, node: ast.Call, v: ExpDesc) -> None:
-        self.expr(node.func, v)
-        self.fs.exp2nextreg(v)
-        self.funcargs(node, v)
-
-    def _methodcall(self, node: ast.MethodCall, v: ExpDesc) -> None:
-        fs = self.fs
-        self.expr(node.obj, v)
-        self.lastline = node.name_line
-        key = ExpDesc(VKSTR)
-        key.val = node.method
-        fs.self_(v, key)
-        self.funcargs(node, v)
+        for node in reversed(chain):
+            t = type(node)
+            if t is ast.Index:
+                fs.exp2anyregup(v)
+                self.lastline = node.line
+                key = ExpDesc()
+                self.expr(node.key, key)
+                fs.exp2val(key)
+                fs.indexed(v, key)
+            elif t is ast.Call:
+                fs.exp2nextreg(v)
+                self.funcargs(node, v)
+            else:
+                self.lastline = node.name_line
+                key = ExpDesc(VKSTR)
+                key.val = node.method
+                fs.self_(v, key)
+                self.funcargs(node, v)
 
     def funcargs(self, call: ast.Call | ast.MethodCall, f: ExpDesc) -> None:
         fs = self.fs

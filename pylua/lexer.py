@@ -245,7 +245,7 @@ class Lexer:
 
     def numeral(self, text: str, line: int) -> int | float:
         """``read_numeral``'s conversion; the regex already took what llex would read."""
-        if text.isdigit():
+        if len(text) < 20 and text.isdigit():    # longer: str2number decides
             v = int(text)
             if v <= MAXINTEGER:
                 return v

@@ -67,8 +67,9 @@ def str2int(s: str) -> Optional[int]:
             v = (-v) & _MASK64
         return wrap(v) if v <= MAXINTEGER else v - (1 << 64)
     m = _DEC_INT.match(s)
-    if m:
-        v = int(m.group(2))
+    digits = m.group(2).lstrip("0") if m else ""
+    if m and len(digits) <= 19:     # longer ones overflow: floats
+        v = int(digits) if digits else 0
         if m.group(1) == "-":
             v = -v
         if MININTEGER <= v <= MAXINTEGER:
@@ -76,10 +77,18 @@ def str2int(s: str) -> Optional[int]:
     return None
 
 
+def _exponent(exp: str) -> int:
+    """A decimal exponent's value; any of 10 digits or more (strtod reads exponents of
+    any length) over- or underflows every float, like 2**40."""
+    digits = exp.lstrip("+-").lstrip("0")
+    e = (int(digits) if digits else 0) if len(digits) < 10 else 1 << 40
+    return -e if exp[0] == "-" else e
+
+
 def hexfloat(mant_int: str, mant_frac: str, exp: Optional[str]) -> float:
     """Value of a hexadecimal float numeral (``0x1.8p3``)."""
     digits = (mant_int or "") + (mant_frac or "")
-    e = int(exp) if exp else 0
+    e = _exponent(exp) if exp else 0
     e -= 4 * len(mant_frac or "")
     v = int(digits, 16) if digits else 0
     if v == 0:

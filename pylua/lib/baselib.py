@@ -9,6 +9,7 @@ from ..lauxlib import (arg, check_any, check_integer, check_option, check_string
                        check_table, opt_integer, opt_string, type_error, type_name)
 from ..number import str2number, wrap
 from ..objects import Builtin, LuaFunction, Special, is_function
+from ..state import _called_function as called_function
 from ..table import LuaTable, TableKeyError
 
 _SPACES = " \f\n\r\t\v"
@@ -234,8 +235,22 @@ def lua_load(L, *args):
         else:
             f = L.load(text, name, mode)
     except LuaError as e:
-        return (None, e.value)
+        return (None, _load_message(L, e))
     return (f,)
+
+
+def _load_message(L, e: LuaError):
+    """What ``load`` returns for error ``e``. The parser's "C stack overflow" is a
+    runtime error (luaE_checkcstack), so unlike the other syntax errors it goes through
+    the message handler of an enclosing xpcall first (lua.c's adds a traceback)."""
+    if e.value != "C stack overflow":
+        return e.value
+    frames = L.current.frames
+    handler = vm.message_handler(frames)
+    if handler is None:
+        return e.value
+    e.cfunc = called_function(frames[-1] if frames else None)
+    return L.call_handler(handler, e)
 
 
 def read_source_file(L, filename) -> str:
@@ -277,7 +292,7 @@ def lua_loadfile(L, *args):
     try:
         return (loadfile(L, fname, mode, arg(args, 3), len(args) >= 3),)
     except LuaError as e:
-        return (None, e.value)
+        return (None, _load_message(L, e))
 
 
 def _dofile_target(L, *args):
