@@ -22,6 +22,7 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
+import pylua
 from oracle import REPO_ROOT
 from pylua import __version__, scheduler
 from pylua.errors import LuaError
@@ -71,7 +72,8 @@ ADD_SCHEMA = {"type": "object", "properties": {"a": {"type": "number"}, "b": {"t
 
 
 def server_env() -> dict:
-    return dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    """The servers run the pylua this test imported (a compiled build's, say)."""
+    return dict(os.environ, PYTHONPATH=str(Path(pylua.__file__).resolve().parent.parent))
 
 
 def serve_command(*args: str) -> list:

@@ -185,13 +185,12 @@ def new_server(L, registry: Registry, name: str) -> Any:
     from mcp.server.lowlevel import Server
     from mcp.types import Tool
     server: Any = Server(name, version=__version__)
-    listed = [Tool(name=s.tool.name, description=s.tool.description or None,
-                   inputSchema=s.tool.parameters, outputSchema=s.output_schema)
-              for s in registry.tools.values()]
 
     @server.list_tools()
-    async def list_tools() -> list:
-        return listed
+    async def list_tools() -> list:     # made anew: a handler may register more tools
+        return [Tool(name=s.tool.name, description=s.tool.description or None,
+                     inputSchema=s.tool.parameters, outputSchema=s.output_schema)
+                for s in registry.tools.values()]
 
     @server.call_tool()
     async def call(name: str, arguments: dict) -> Any:
@@ -288,7 +287,10 @@ def main(args: list) -> int:
         sys.stderr.write(f"{PROGNAME}: {e}\n")
         return 1
     protocol = claim_stdio() if opts.port is None else None
-    L = new_state() if protocol is None else LuaState(stdout=Unbuffered(FileIO(1, "w", closefd=False)))
+    if protocol is None:
+        L = new_state()
+    else:
+        L = LuaState(stdout=Unbuffered(FileIO(1, "w", closefd=False)))
     L.config = config
     create_arg_table(L, argv, opts.script)
     import asyncio
