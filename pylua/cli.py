@@ -31,6 +31,7 @@ from .table import LuaTable
 
 PROGNAME = "pylua"
 USAGE = f"""usage: {PROGNAME} [options] [script [args]]
+       {PROGNAME} fuzz [--against lua5.4|lupa|CMD] [--examples N] [--seed S]
        {PROGNAME} mcp-serve [--http PORT] [--host HOST] [--name NAME] tools.lua [args]
 Available options are:
   -e stat   execute string 'stat'
@@ -65,19 +66,28 @@ def _vm_mode() -> str:
     return "Cython-compiled" if "pylua.vm" in compiled_modules() else "pure-Python"
 
 
-def _errmsg(e: LuaError, L: LuaState) -> str:
-    """lua.c ``msghandler``: the message (via ``__tostring`` if needed) and traceback."""
+def error_message(e: LuaError, L: LuaState) -> tuple:
+    """lua.c ``msghandler``'s message (via ``__tostring`` if needed) and whether a
+    traceback follows it (not after ``__tostring``)."""
     v = e.value
     if type(v) is not str:
         if type(v) in (int, float):
             v = L.tostring(v)
         elif L.getmetafield(v, "__tostring") is not None:
             try:
-                return L.tostring(v)      # that is the whole message: no traceback
+                return L.tostring(v), False
             except LuaError:
                 v = f"(error object is a {type_name(v)} value)"
         else:
             v = f"(error object is a {type_name(v)} value)"
+    return v, True
+
+
+def _errmsg(e: LuaError, L: LuaState) -> str:
+    """lua.c ``msghandler``: the message and traceback."""
+    v, traced = error_message(e, L)
+    if not traced:
+        return v
     tb = e.traceback or "stack traceback:\n\t[C]: in ?"
     if not tb.endswith("[C]: in ?"):
         tb += "\n\t[C]: in ?"
@@ -266,6 +276,9 @@ def new_state() -> LuaState:
 
 def main(argv: list[str] | None = None) -> int:
     argv = [PROGNAME] + list(sys.argv[1:] if argv is None else argv)
+    if argv[1:2] == ["fuzz"]:
+        from .fuzz import main as fuzz_main     # imports hypothesis: only when asked
+        return fuzz_main(argv[2:])
     if argv[1:2] == ["mcp-serve"]:
         from .llm.mcp_serve import main as mcp_serve_main     # imports mcp: only when asked
         return mcp_serve_main(argv[2:])

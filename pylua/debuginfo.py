@@ -173,7 +173,8 @@ def funcnamefromcode(p: Proto, pc: int) -> NameInfo:
 
 
 def formatvarinfo(kind: str | None, name: str | None) -> str:
-    return f" ({kind} '{name}')" if kind else ""
+    """`` (constant 'x')``; C Lua formats the name with %s, so it ends at a zero byte."""
+    return f" ({kind} '{name.split(chr(0), 1)[0]}')" if kind else ""
 
 
 def line_at(p: Proto, pc: int) -> int:

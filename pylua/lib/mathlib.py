@@ -145,7 +145,8 @@ def math_fmod(L, *args):
             return (0,)   # avoids overflow with mininteger % -1
         r = abs(a) % abs(b)   # C's '%' truncates towards zero
         return (-r if a < 0 else r,)
-    return (fmod(_float_arg(args, 1), _float_arg(args, 2)),)
+    y = _float_arg(args, 2)     # gcc evaluates C Lua's fmod(check(1), check(2)) right to left
+    return (fmod(_float_arg(args, 1), y),)
 
 
 def math_modf(L, *args):

@@ -1,0 +1,79 @@
+"""Every difference the differential fuzzer (pylua fuzz, docs/fuzzing.md) found,
+restated as a small program and compared with the reference interpreters.
+
+``BOTH``: lua5.4 (5.4.4) and lupa (5.4.8) agree, and pylua must say the same.
+``LUPA_ONLY``: the two references differ (build options or a 5.4.4 -> 5.4.8
+change); pylua follows 5.4.8, and the 5.4.4 output is pinned to show the difference
+is theirs, not ours.
+"""
+from __future__ import annotations
+
+import pytest
+
+from pylua.fuzz import CommandReference, LupaReference, Outcome, run_pylua
+
+# Found by the fuzzer and fixed in pylua.
+BOTH = {
+    # C Lua formats variable names with %s: a name ends at its first zero byte
+    # (pylua/debuginfo.py formatvarinfo)
+    "zero byte in a constant's name": r'''
+        print(pcall(function() return "a\0b" | 1 end))
+        print(pcall(function() return ("\0x")() end))
+        print(pcall(function() local t = {} return t["k\0ey"].z end))
+        print(pcall(function() return "Lua\0" & 2 end))
+    ''',
+    # gcc evaluates fmod(luaL_checknumber(L, 1), luaL_checknumber(L, 2)) right to
+    # left, so with two bad arguments the second is reported (pylua/lib/mathlib.py)
+    "math.fmod checks its second argument first": r'''
+        print(pcall(math.fmod))
+        print(pcall(math.fmod, {}, {}))
+        print(pcall(math.fmod, 1.5))
+        print(pcall(math.fmod, {}, 2))
+        print(pcall(math.fmod, 7, 0))
+    ''',
+}
+
+# Differences between the references themselves: pylua is Lua 5.4.8.
+LUPA_ONLY = {
+    # Debian's lua5.4 also has math.atan2 (the program showed the math table)
+    "math.atan2": (r'''
+        print(math.atan2 == nil)
+    ''', "false\n"),
+    # 5.4.8 reports a bad position as argument #2 (5.4.4: #1)
+    "table.remove position out of bounds": (r'''
+        print(pcall(table.remove, {1, 2, 3}, 7))
+    ''', "false\tbad argument #1 to 'table.remove' (position out of bounds)\n"),
+    # the sign of a NaN from libm depends on the C build: lupa's prints nan, as
+    # pylua's does; Debian's lua5.4 prints -nan
+    "NaN from math.log and math.sqrt": (r'''
+        print(math.log(-1), math.sqrt(-1), math.log(-291) ^ 2.5)
+    ''', "-nan\t-nan\t-nan\n"),
+}
+
+
+def program(text: str) -> str:
+    return "\n".join(line.strip() for line in text.strip().splitlines()) + "\n"
+
+
+@pytest.fixture(scope="module")
+def lupa() -> LupaReference:
+    return LupaReference()
+
+
+@pytest.mark.parametrize("name", BOTH)
+def test_found_difference_is_fixed(name, lupa, lua54):
+    source = program(BOTH[name])
+    expected = lupa.run(source)
+    assert expected.error is None
+    assert CommandReference(lua54).run(source) == expected
+    assert run_pylua(source) == expected
+
+
+@pytest.mark.parametrize("name", LUPA_ONLY)
+def test_pylua_follows_lua_5_4_8(name, lupa, lua54):
+    text, lua544_stdout = LUPA_ONLY[name]
+    source = program(text)
+    expected = lupa.run(source)
+    assert run_pylua(source) == expected
+    assert CommandReference(lua54).run(source) == Outcome(lua544_stdout.encode("latin-1"))
+    assert expected.stdout != lua544_stdout.encode("latin-1")
