@@ -307,13 +307,16 @@ def test_the_sdk_client_lists_and_calls_lua_tools_over_streamable_http(tmp_path)
     assert err == ""
 
 
+HOLD = """
+llm.mcp.tool{ name = "hold", handler = function()
+  local guard <close> = setmetatable({}, { __close = function() print("closed") end })
+  task.wait(60)
+end }
+"""
+
+
 def test_stopping_the_http_server_mid_call_closes_the_handler(tmp_path):
-    write_tools(tmp_path, """
-        llm.mcp.tool{ name = "hold", handler = function()
-          local guard <close> = setmetatable({}, { __close = function() print("closed") end })
-          task.wait(60)
-        end }
-    """)
+    write_tools(tmp_path, HOLD)
 
     async def main(url: str, proc):
         async with streamable_http_client(url) as (read, write, _):
@@ -336,38 +339,55 @@ def test_stopping_the_http_server_mid_call_closes_the_handler(tmp_path):
 INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
               "params": {"protocolVersion": "2025-06-18", "capabilities": {},
                          "clientInfo": {"name": "test", "version": "1"}}}
+CALL_HOLD = {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+             "params": {"name": "hold", "arguments": {}}}
+
+
+@contextlib.contextmanager
+def holding_server(tmp_path: Path):
+    """A stdio server (raw JSON-RPC over its pipes) with a call of HOLD under way."""
+    write_tools(tmp_path, HOLD)
+    proc = subprocess.Popen(serve_command("tools.lua"), cwd=tmp_path, env=server_env(),
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with proc:
+        send(proc, INITIALIZE)
+        reply = json.loads(read_line(proc.stdout, 60))
+        assert reply["result"]["serverInfo"] == {"name": "pylua", "version": __version__}
+        send(proc, {"jsonrpc": "2.0", "method": "notifications/initialized"})
+        send(proc, CALL_HOLD)
+        time.sleep(0.3)         # the call is under way
+        yield proc
+
+
+def send(proc, msg: dict) -> None:
+    proc.stdin.write(json.dumps(msg).encode() + b"\n")
+    proc.stdin.flush()
 
 
 @pytest.mark.parametrize("how", ["eof", "SIGINT", "SIGTERM"])
 def test_a_stdio_server_ends_on_eof_and_signals_closing_calls_under_way(tmp_path, how):
-    write_tools(tmp_path, """
-        llm.mcp.tool{ name = "hold", handler = function()
-          local guard <close> = setmetatable({}, { __close = function() print("closed") end })
-          task.wait(60)
-        end }
-    """)
-    proc = subprocess.Popen(serve_command("tools.lua"), cwd=tmp_path, env=server_env(),
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    for msg in (INITIALIZE, {"jsonrpc": "2.0", "method": "notifications/initialized"},
-                {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
-                 "params": {"name": "hold", "arguments": {}}}):
-        proc.stdin.write(json.dumps(msg).encode() + b"\n")
-    proc.stdin.flush()
-    reply = json.loads(read_line(proc.stdout, 60))
-    assert reply["result"]["serverInfo"] == {"name": "pylua", "version": __version__}
-    time.sleep(0.3)         # the call is under way
-    t0 = time.perf_counter()
-    if how == "eof":
+    with holding_server(tmp_path) as proc:
+        t0 = time.perf_counter()
+        if how == "eof":
+            proc.stdin.close()
+        else:
+            proc.send_signal(getattr(signal, how))
+        assert proc.wait(10) == 0
+        print(f"{how}: ended in {time.perf_counter() - t0:.2f} s")
+        assert (proc.stdout.read(), proc.stderr.read()) == (b"", b"closed\n")
+
+
+def test_a_call_the_client_cancels_is_closed_and_the_server_goes_on(tmp_path):
+    with holding_server(tmp_path) as proc:
+        send(proc, {"jsonrpc": "2.0", "method": "notifications/cancelled",
+                    "params": {"requestId": 2, "reason": "changed my mind"}})
+        assert json.loads(read_line(proc.stdout, 10)) == {
+            "jsonrpc": "2.0", "id": 2, "error": {"code": 0, "message": "Request cancelled"}}
+        send(proc, {"jsonrpc": "2.0", "id": 3, "method": "tools/list"})
+        assert [t["name"] for t in json.loads(read_line(proc.stdout, 10))["result"]["tools"]] == ["hold"]
         proc.stdin.close()
-    else:
-        proc.send_signal(getattr(signal, how))
-    assert proc.wait(10) == 0
-    print(f"{how}: ended in {time.perf_counter() - t0:.2f} s")
-    assert (proc.stdout.read(), proc.stderr.read()) == (b"", b"closed\n")
-    proc.stdout.close()
-    proc.stderr.close()
-    if how != "eof":
-        proc.stdin.close()
+        assert proc.wait(10) == 0
+        assert proc.stderr.read() == b"closed\n"
 
 
 # ---------------------------------------------------------------- mistakes
