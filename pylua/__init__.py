@@ -111,7 +111,8 @@ def _crc32(name: str) -> int:
 sys.meta_path.insert(0, _SourceOrCompiled)
 
 
-_LAZY_EXPORTS = {"LuaRuntime": "runtime", "LuaError": "errors", "LuaSyntaxError": "errors"}
+_LAZY_EXPORTS = {"LuaRuntime": "runtime", "LuaError": "errors", "LuaSyntaxError": "errors",
+                 "LuaLimitError": "limits"}
 
 
 def __getattr__(name: str):

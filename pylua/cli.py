@@ -22,10 +22,11 @@ import os
 import sys
 
 from . import __version__
-from . import chunkcache, scheduler
+from . import chunkcache, limits, scheduler
 from .config import ConfigError, format_config, load_config
 from .errors import LuaError
 from .lauxlib import type_name
+from .limits import LIMIT_FLAGS, limit_flag
 from .state import LuaState
 from .table import LuaTable
 
@@ -47,6 +48,9 @@ Available options are:
   --print-config  show the configuration (secrets hidden) and exit
   --stream  show agents' replies on stdout as they arrive
   --sandbox run untrusted code: no files, processes or environment
+  --max-instructions N  end the script after about N VM instructions
+  --timeout SECONDS     end the script after SECONDS of wall-clock time
+  --max-memory MB       end the script when it uses more than MB megabytes
   --        stop handling options
   -         stop handling options and execute stdin
 """
@@ -131,7 +135,8 @@ def create_arg_table(L: LuaState, argv: list[str], script: int) -> None:
 def collect_args(argv: list[str]) -> tuple:
     """lua.c ``collectargs``: (script index or None, flags)."""
     flags = {"e": False, "i": False, "v": False, "E": False, "W": False, "no-cache": False,
-             "stream": False, "config": None, "print-config": False, "sandbox": False}
+             "stream": False, "config": None, "print-config": False, "sandbox": False,
+             "max-instructions": None, "timeout": None, "max-memory": None}
     i = 1
     while i < len(argv):
         a = argv[i]
@@ -149,6 +154,15 @@ def collect_args(argv: list[str]) -> tuple:
             if i + 1 >= len(argv):
                 raise Usage("'--config' needs argument")
             flags["config"] = argv[i + 1]
+            i += 2
+            continue
+        if a[2:] in LIMIT_FLAGS:
+            if i + 1 >= len(argv):
+                raise Usage(f"'{a}' needs argument")
+            try:
+                flags[a[2:]] = limit_flag(a, argv[i + 1])
+            except ValueError as e:
+                raise Usage(str(e)) from None
             i += 2
             continue
         if a == "--":
@@ -313,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
         except ConfigError as e:
             sys.stderr.write(f"{PROGNAME}: {e}\n")
             return 1
+    limits.from_config(L, config.runtime, flags["max-instructions"], flags["timeout"],
+                       flags["max-memory"])
     if flags["stream"]:
         from .llm.stream import show_live
         show_live(L)

@@ -6,6 +6,7 @@ working directory when it exists (none at all: the defaults)::
     [runtime]
     script_timeout_ms = 0        # integer >= 0; 0: no limit
     max_memory_mb = 0            # integer >= 0; 0: no limit
+    max_instructions = 0         # integer >= 0; 0: no limit
     enable_streaming = true
 
     [providers]
@@ -115,9 +116,10 @@ class RuntimeConfig(Section):
     """``[runtime]``: limits of a script (0: none) and whether agents may stream."""
     script_timeout_ms: int
     max_memory_mb: int
+    max_instructions: int
     enable_streaming: bool
     KEYS = {"script_timeout_ms": (COUNT, 0), "max_memory_mb": (COUNT, 0),
-            "enable_streaming": (FLAG, True)}
+            "max_instructions": (COUNT, 0), "enable_streaming": (FLAG, True)}
 
 
 class ProviderConfig(Section):

@@ -12,3 +12,4 @@ cdef class Collector:
     cdef public object live_estimate
     cdef public object live_frame
     cdef public object live_limit
+    cdef public long long memory_limit

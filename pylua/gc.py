@@ -21,6 +21,7 @@ if TYPE_CHECKING:      # annotations only: typing costs ~3 ms at start-up
     from typing import Any
 
 from .errors import LuaError
+from .limits import LuaLimitError
 from .opcodes import OP_CALL, OP_TAILCALL
 from .frame import LuaThread
 from .objects import Builtin, LuaFunction, Special, Upvalue, Userdata
@@ -48,6 +49,7 @@ class Collector:
         self.live_estimate = 0          # bytes found by the last cycle
         self.live_frame = None          # the frame allocating (see allocated())
         self.live_limit = 0
+        self.memory_limit = 0           # bytes the state may use (limits.py); 0: none
 
     # ------------------------------------------------------------ bookkeeping
     def set_metatable(self, obj: Any, mt: Any) -> None:
@@ -67,15 +69,33 @@ class Collector:
         frame ``fr``, only its registers below ``live`` count as roots (lvm.c's
         ``checkGC(L, ra + 1)``: the slots above are dead temporaries)."""
         if self.debt + n >= self.threshold:
-            if self.running and (self.has_weak or self.finobj):
+            over = self.memory_limit and self.live_estimate + self.debt + n > self.memory_limit
+            if over or (self.running and (self.has_weak or self.finobj)):
                 self.live_frame, self.live_limit = fr, live
                 try:
                     self.full_cycle()
                 finally:
                     self.live_frame = None
+                if over and self.live_estimate + n > self.memory_limit:
+                    self.L.limits.out_of_memory()
             else:       # nothing to collect yet: look again after MIN_DEBT more bytes
-                self.threshold = self.debt + n + MIN_DEBT
+                self.set_threshold(self.debt + n + MIN_DEBT)
         self.debt += n
+
+    def set_threshold(self, debt: int) -> None:
+        """Collect when the debt reaches ``debt``, or sooner where the memory limit
+        would be passed (then ``allocated`` decides)."""
+        if self.memory_limit:
+            debt = min(debt, max(0, self.memory_limit - self.live_estimate))
+        self.threshold = debt
+
+    def set_memory_limit(self, nbytes: int) -> None:
+        """``max_memory`` (limits.py): 0 for none."""
+        self.memory_limit = nbytes
+        if nbytes and not self.live_estimate:
+            marked, _ = self._mark()
+            self.live_estimate = _estimate(marked)
+        self.set_threshold(max(MIN_DEBT, int(self.live_estimate * PAUSE)))
 
     # ------------------------------------------------------------ a cycle
     def full_cycle(self) -> None:
@@ -92,7 +112,7 @@ class Collector:
         self._clear_weak(weak, marked, values=True)
         self.live_estimate = _estimate(marked)
         self.debt = 0
-        self.threshold = max(MIN_DEBT, int(self.live_estimate * PAUSE))
+        self.set_threshold(max(MIN_DEBT, int(self.live_estimate * PAUSE)))
         self._finalize(reversed(tobefnz))
 
     def count_bytes(self) -> int:
@@ -120,6 +140,8 @@ class Collector:
                 try:
                     L.call_finalizer(tm, o)
                 except LuaError as e:
+                    if type(e) is LuaLimitError:
+                        raise
                     L.warn_error("__gc", e.value)
         finally:
             self.in_finalizer = False

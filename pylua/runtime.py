@@ -64,7 +64,7 @@ if TYPE_CHECKING:
     from typing import Any, BinaryIO, Iterator, Optional
     from .config import SecurityConfig
 
-from . import scheduler
+from . import limits, scheduler
 from .errors import LuaError
 from .frame import DEAD, LuaThread
 from .lauxlib import type_name
@@ -94,7 +94,8 @@ class LuaRuntime:
 
     def __init__(self, *, encoding: Optional[str] = "utf-8",
                  stdout: Optional[BinaryIO] = None, stderr: Optional[BinaryIO] = None,
-                 sandbox: bool | SecurityConfig = False) -> None:
+                 sandbox: bool | SecurityConfig = False, max_instructions: Optional[int] = None,
+                 timeout: Optional[float] = None, max_memory: Optional[int] = None) -> None:
         self._encoding = encoding
         self._source_encoding = encoding or "utf-8"
         ascii_bytes = bytes(range(128))
@@ -111,6 +112,9 @@ class LuaRuntime:
         if sandbox:
             from .sandbox import make_sandbox
             make_sandbox(self._L, None if sandbox is True else sandbox)
+        # Resource limits (docs/limits.md): instructions and seconds per call from
+        # Python, bytes for the whole state; a script passing one raises LuaLimitError.
+        limits.install(self._L, max_instructions, timeout, max_memory)
 
     # ------------------------------------------------------------ running code
     def execute(self, code: str | bytes, *args: Any) -> Any:

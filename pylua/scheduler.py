@@ -97,6 +97,8 @@ class LuaCall:
             L.tracebacks_wanted += 1
         L.current = thread
         self.sched = scheduler_of(L)
+        if L.limits is not None and not self.sched.calls:
+            L.limits.arm()          # the host's call: a fresh budget and deadline
         self.sched.calls.add(self)
         self.first = vm.start_call(L, thread, f, args)
 
@@ -121,7 +123,10 @@ class LuaCall:
             while True:
                 self.park = p
                 try:
-                    values, err = await _outcome(p)
+                    if L.limits is None:
+                        values, err = await _outcome(p)
+                    else:       # cut at the deadline
+                        values, err = await L.limits.bounded(_outcome(p))
                 except asyncio.CancelledError:
                     self.park = None
                     vm.abandon(L, p.thread, self.depth, CANCELLED)
@@ -150,6 +155,8 @@ class LuaCall:
             L.tracebacks_wanted -= 1
         L.current = self.previous
         self.sched.calls.discard(self)
+        if L.limits is not None and not self.sched.calls:
+            L.limits.disarm()       # raises a limit error that was swallowed
 
 
 async def _outcome(p: vm.Park) -> tuple:

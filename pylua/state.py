@@ -16,6 +16,7 @@ from .frame import K_BOUNDARY, K_CMARK, K_PCALL, RUNNING, SUSPENDED, DEAD, NORMA
 from .lauxlib import obj_type_name, tolstring, type_name
 from . import chunkcache
 from .gc import Collector
+from .limits import LuaLimitError
 from .hooks import HOOK_MARK
 
 FINALIZER_MARK = "finalizer"     # aux of a running __gc's frame (C Lua's CIST_FIN)
@@ -54,6 +55,7 @@ class LuaState:
         self.gc = Collector(self)
         self.gc_mode = "incremental"
         self.scheduler = None           # scheduler.Scheduler once Lua code first waits
+        self.limits = None              # limits.Limits: resource limits, if any
         self.registry.set_int(1, self.main)
         self.registry.set_int(2, self.globals)
         if open_libs:
@@ -123,6 +125,8 @@ class LuaState:
         try:
             res = self._call(handler, (e.value,), marker)
         except LuaError as e2:
+            if type(e2) is LuaLimitError:
+                raise
             if e2.handled:      # already through the handler where it was raised
                 return e2.value
             return self.call_handler(handler, e2)
@@ -320,7 +324,7 @@ class LuaState:
         if cfunc is not None:           # the host function that raised the error
             levels.insert(0, new_frame(cfunc, K_CMARK))
         for i, fr in enumerate(levels):
-            entries.append("\n\t" + self._frame_desc(fr, levels[i + 1] if i + 1 < len(levels) else None))
+            entries.append((fr, levels[i + 1] if i + 1 < len(levels) else None))
             if fr.tailcall:
                 entries.append("\n\t(...tail calls...)")
         entries = entries[level - 1:]
@@ -328,8 +332,10 @@ class LuaState:
             skipped = len(entries) - LEVELS1 - LEVELS2
             entries = (entries[:LEVELS1] + [f"\n\t...\t(skipping {skipped} levels)"]
                        + entries[-LEVELS2:])
+        # Only the levels shown are described (a stack overflow has 200 000 of them).
         head = "stack traceback:" if msg is None else msg + "\nstack traceback:"
-        return head + "".join(entries)
+        return head + "".join(e if type(e) is str else "\n\t" + self._frame_desc(*e)
+                              for e in entries)
 
     def stack_levels(self, th: LuaThread) -> list:
         """The call levels of ``th`` from the innermost out, as Lua counts them: every

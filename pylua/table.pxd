@@ -1,6 +1,9 @@
 # Types of table.py for the Cython-compiled build (table.py stays the only source).
 cimport cython
 
+cdef Py_ssize_t grown
+cpdef Py_ssize_t grown_slots()
+
 
 @cython.final
 cdef class LuaTable:

@@ -33,6 +33,15 @@ TRUE_KEY = _BoolKey(True)
 FALSE_KEY = _BoolKey(False)
 
 
+# Slots added to tables, in the whole process: limits.py charges their growth to the
+# running state's memory (a table does not know its state).
+grown = 0
+
+
+def grown_slots() -> int:
+    return grown
+
+
 class TableKeyError(Exception):
     """Raised for a nil or NaN key; the caller turns it into the Lua error."""
 
@@ -114,6 +123,8 @@ class LuaTable:
                     arr.pop()
         elif key == n + 1:
             if value is not None:
+                global grown
+                grown += 1
                 arr.append(value)
                 self._migrate()
         else:
@@ -143,6 +154,8 @@ class LuaTable:
                 self._dead += 1
             return
         if key not in h:
+            global grown
+            grown += 1
             if self._dead > 8 and self._dead * 2 > len(h):
                 self._purge()
                 h = self.hash

@@ -13,6 +13,7 @@ from pylua.number cimport (div_float, float_to_int, idiv_float, mod_float, pow_f
 # Constants read in the loop: C variables instead of module-dict lookups.
 cdef int K_CALL, K_BOUNDARY, K_MM, K_COND, K_DISCARD, K_CONCAT, K_PCALL, K_COBASE, K_CMARK
 cdef int K_CLOSE, K_ERRCLOSE, K_THEN, MAX_STACK_SLOTS, TIME_SLICE
+cdef int budget, granted     # the time slice (see time_slice)
 cdef object MININTEGER, MAXINTEGER
 cdef long long INT_MIN, INT_MAX
 cdef long long TABLE_BYTES, CLOSURE_BYTES, STRING_HEADER
@@ -73,7 +74,8 @@ cdef Frame yield_(object L, LuaThread th, Special fn, object values, int ret_a, 
 
 cpdef object execute(object L, LuaThread th)
 cpdef object run_from(object L, Frame fr, object err)
-cpdef int time_slice(object L, LuaThread th, Frame fr, int pc) except? -1
+cpdef time_slice(object L, LuaThread th, Frame fr, int pc)
+cpdef reset_slice(int grant)
 cdef Frame wait_frame(LuaThread th, object p, int kind, int ret_a, int nresults, object aux=*)
 @cython.locals(depth=int, _=int, keep=int, frames=list)
 cpdef object host_call(object L, LuaThread th, object f, object args, Frame marker)
@@ -82,7 +84,7 @@ cpdef push_marker(LuaThread th, Frame marker)
 @cython.locals(th=LuaThread, fr=Frame, nf=Frame, frames=list, code=list, regs=list, upvals=list,
                pc=int, top=int, hooked=int, ins=Instr, op=int, a=int, b=int, c=int, k=int,
                uv=Upvalue, tab=LuaTable, arr=list, nargs=int, want=int, j=int, n=int,
-               nv=int, aop=int, cond=bint, va=tuple, args=list, gcc=Collector, budget=int,
+               nv=int, aop=int, cond=bint, va=tuple, args=list, gcc=Collector,
                xi=cython.longlong, yi=cython.longlong, ri=cython.longlong, xf=cython.double,
                yf=cython.double)
 cdef list _run(object L, LuaThread th, Frame fr)

@@ -36,12 +36,16 @@ from .number import (MAXINTEGER, MININTEGER, div_float, float_to_int, idiv_float
 from .objects import Builtin, LuaFunction, Special, Upvalue, Userdata, is_function
 from .proto import Proto
 from .gc import CLOSURE_BYTES, STRING_HEADER, TABLE_BYTES
+from .limits import LuaLimitError
 from .table import LuaTable, TableKeyError
 
 MAXTAGLOOP = 2000
 PROTECTED = "protected"
 INT_MIN, INT_MAX = MININTEGER, MAXINTEGER     # C long longs in the compiled VM (vm.pxd)
-TIME_SLICE = 2000     # backward jumps and calls between looks at the event loop
+TIME_SLICE = 10000    # instructions between looks at the event loop and the limits
+# What is left of the slice (a global: Lua code run from host code, an error caught by
+# pcall, a coroutine, all spend the same slice) and what the slice was: see time_slice.
+budget = granted = TIME_SLICE
 COND_NEGATE = 2          # K_COND aux bit: the metamethod answers the opposite question   # aux of a host marker whose host code catches errors itself
 LFIELDS_PER_FLUSH = O.LFIELDS_PER_FLUSH
 
@@ -102,6 +106,7 @@ def decode(p: Proto) -> list:
             kb = K[b]
         elif op == O.OP_JMP:
             b = pc + 1 + O.getarg_sJ(i)
+            c = loop_span(pc, b)
         elif op == O.OP_EQK:
             kb = K[b]
         elif op in _IMM_CMP_OPS:
@@ -109,6 +114,7 @@ def decode(p: Proto) -> list:
             kb = float(b) if c else b
         elif op == O.OP_FORLOOP or op == O.OP_TFORLOOP:
             b = pc + 1 - O.getarg_Bx(i)
+            c = loop_span(pc, b)
         elif op == O.OP_FORPREP:
             b = pc + 2 + O.getarg_Bx(i)
         elif op == O.OP_TFORPREP:
@@ -120,6 +126,12 @@ def decode(p: Proto) -> list:
         out.append(Instr(op, a, b, c, k, kb, kc))
     p.decoded = out
     return out
+
+
+def loop_span(pc: int, target: int) -> int:
+    """What a jump at ``pc`` to ``target`` charges (in ``c``, which jumps do not use):
+    a backward jump the instructions of the loop it closes, a forward one 1."""
+    return pc + 1 - target if target <= pc else 1
 
 
 class Instr:
@@ -384,7 +396,7 @@ def close_tbc(L, fr: Frame, level: int, err: Any = None, has_err: bool = False) 
                 raise call_error(fr, tm)
             L.call_direct(tm, (v, err if has_err else None))
         except LuaError as e:
-            if not has_err:
+            if not has_err or type(e) is LuaLimitError:
                 raise
             err = e.value
     return err
@@ -682,6 +694,8 @@ def pcall_builtin(L, th: LuaThread, layers: tuple, target: Builtin, args: tuple,
     try:
         res = (True,) * len(layers) + tuple(call_builtin(L, marker, target, args))
     except LuaError as e:
+        if type(e) is LuaLimitError:
+            raise
         value = e.value if handler is None else L.call_handler(handler, e)
         res = (True,) * (len(layers) - 1) + (False, value)
     except Park as p:
@@ -933,14 +947,30 @@ def cannot_wait(awaitable: Any, fn: Any) -> LuaError:
     return err
 
 
-def time_slice(L, th: LuaThread, fr: Frame, pc: int) -> int:
-    """The running thread has used up its budget of jumps and calls: let the event
-    loop run other work if the scheduler says so. Returns the next budget."""
+def time_slice(L, th: LuaThread, fr: Frame, pc: int) -> None:
+    """The running thread has used up its slice: charge it to the limits (limits.py),
+    which may end the script; let the event loop run other work if the scheduler says
+    so. Instructions are counted as ``budget`` goes down: a backward jump by the
+    instructions of the loop it closes (``loop_span``), a forward jump, a call and a
+    return by 1."""
+    global budget, granted
+    used = granted - budget
+    lim = L.limits
+    if lim is not None:
+        fr.pc = pc
+        budget = granted = lim.spent(used, fr)
+    else:
+        budget = granted = TIME_SLICE
     sched = L.scheduler
     if sched is not None and sched.slice_over():
         fr.pc = pc
         raise Park(None, None)
-    return TIME_SLICE
+
+
+def reset_slice(grant: int) -> None:
+    """Start a fresh slice of ``grant`` instructions (a host call starts)."""
+    global budget, granted
+    budget = granted = grant
 
 
 def resume_parked(L, p: Park, values: Any, err: Optional[LuaError]) -> list:
@@ -1307,6 +1337,8 @@ def handle_error(L, th: LuaThread, e: LuaError) -> Optional[Frame]:
     of a coroutine kills it.
     As in ldo.c, the message handler runs at the error point, and pending to-be-closed
     variables are closed after their frames are gone, each handler getting the error."""
+    if type(e) is LuaLimitError:
+        return abort(L, th, e)
     frames = th.frames
     target = None
     for fr in reversed(frames):
@@ -1355,6 +1387,33 @@ def handle_error(L, th: LuaThread, e: LuaError) -> Optional[Frame]:
     return pcall_failed(th, target, e.value)
 
 
+def abort(L, th: LuaThread, e: LuaLimitError) -> None:
+    """A limit error (limits.py) goes on to host code whatever protects the frames in
+    between: no pcall catches it, no ``__close`` handler runs (no Lua code may run once
+    a limit has passed), the coroutines it passes through die."""
+    if L.tracebacks_wanted and e.traceback is None:
+        e.traceback = L.traceback(th, None, 1, e.cfunc)
+    while True:
+        frames = th.frames
+        fr = None
+        while frames:
+            fr = frames[-1]
+            if fr.open_upvals:
+                close_upvals(fr, 0)
+            pop_frame(th, fr)
+            if fr.kind == K_BOUNDARY or fr.kind == K_COBASE:
+                break
+        if fr is None or fr.kind != K_COBASE:
+            return None
+        th.status = DEAD
+        res = th.resumer
+        th.resumer = None
+        if res is None:             # resumed from host code
+            return None
+        L.current = th = res
+        res.status = RUNNING
+
+
 def pcall_failed(th: LuaThread, target: Frame, err: Any) -> Frame:
     """Deliver ``false, err`` for the pcall whose callee frame was ``target``."""
     caller = th.frames[-1]
@@ -1391,6 +1450,8 @@ def next_error_close(L, th: LuaThread, st: ErrorClose) -> Frame:
                 raise call_error(fr, tm)
             return precall(L, th, tm, (v, st.err), K_ERRCLOSE, 0, 0, st)
         except LuaError as e:       # a host handler failed at once
+            if type(e) is LuaLimitError:
+                raise
             st.err = e.value
     th.frames.remove(st.marker)
     return pcall_failed(th, st.target, st.err)
@@ -1515,8 +1576,8 @@ def unwind(L, e: LuaError) -> Frame:
 def _run(L, th: LuaThread, fr: Frame) -> list:
     """The dispatch loop. The outer loop (re)loads the running frame; every switch of
     frame or thread (call, return, metamethod, resume, yield) breaks out to it."""
+    global budget
     gcc = L.gc
-    budget = TIME_SLICE
     while True:
         if fr is None:      # a function called from host code returned (K_BOUNDARY)
             res = th.results
@@ -1527,7 +1588,7 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
             th = L.current
         budget -= 1
         if budget <= 0:
-            budget = time_slice(L, th, fr, fr.pc)
+            time_slice(L, th, fr, fr.pc)
         code = fr.code
         regs = fr.regs
         upvals = fr.upvals
@@ -1818,19 +1879,29 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                 elif op == 53:   # CONCAT
                     fr.pc = pc
                     vals = regs[a:a + b]
-                    if all(type(v) is str for v in vals):
+                    n = STRING_HEADER
+                    for v in vals:
+                        if type(v) is not str:
+                            n = -1
+                            break
+                        n += len(v)
+                    if n >= 0:      # strings only: charged before the join (it may not fit)
+                        if gcc.debt + n < gcc.threshold:
+                            gcc.debt += n
+                        else:
+                            gcc.allocated(n, fr, a + b)
                         regs[a] = "".join(vals)
                     else:
                         nf = concat(L, th, fr, a, b)
                         if nf is not fr:
                             fr = nf
                             break
-                    v = regs[a]
-                    n = len(v) + STRING_HEADER if type(v) is str else STRING_HEADER
-                    if gcc.debt + n < gcc.threshold:
-                        gcc.debt += n
-                    else:
-                        gcc.allocated(n, fr, a + 1)
+                        v = regs[a]
+                        n = len(v) + STRING_HEADER if type(v) is str else STRING_HEADER
+                        if gcc.debt + n < gcc.threshold:
+                            gcc.debt += n
+                        else:
+                            gcc.allocated(n, fr, a + 1)
                 elif op == 51:   # NOT
                     v = regs[b]
                     regs[a] = v is None or v is False
@@ -1876,9 +1947,9 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     break
                 elif op == 56:   # JMP
                     pc = b
-                    budget -= 1
+                    budget -= c
                     if budget <= 0:
-                        budget = time_slice(L, th, fr, pc)
+                        time_slice(L, th, fr, pc)
                 elif op == 66:   # TEST
                     v = regs[a]
                     if (v is None or v is False) == k:
@@ -2012,9 +2083,9 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                             regs[a] = i
                             regs[a + 3] = i
                             pc = b
-                    budget -= 1
+                    budget -= c
                     if budget <= 0:
-                        budget = time_slice(L, th, fr, pc)
+                        time_slice(L, th, fr, pc)
                 elif op == 72:   # RETURN1
                     v = regs[a]
                     if fr.open_upvals or fr.tbc or hooked:
@@ -2090,9 +2161,9 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                     if v is not None:
                         regs[a + 2] = v
                         pc = b
-                        budget -= 1
+                        budget -= c
                         if budget <= 0:
-                            budget = time_slice(L, th, fr, pc)
+                            time_slice(L, th, fr, pc)
                 elif op == 78:   # SETLIST
                     n = b if b else top - a - 1
                     set_list(fr, a, n, c)

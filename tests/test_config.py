@@ -155,7 +155,7 @@ def test_unknown_key(workdir):
     text = SAMPLE.replace("script_timeout_ms = 5000", "script_timeout = 5000")
     assert error_of(workdir, text) == (
         "pylua.toml:3: unknown key 'script_timeout' in [runtime] "
-        "(known: script_timeout_ms, max_memory_mb, enable_streaming)")
+        "(known: script_timeout_ms, max_memory_mb, max_instructions, enable_streaming)")
 
 
 def test_unknown_key_of_a_provider_is_found_in_its_own_dotted_table(workdir):
@@ -250,7 +250,7 @@ def test_providers_need_a_type_and_the_default_must_exist(workdir):
 @pytest.mark.parametrize("env, message", [
     ({"PYLUA_RUNTIME_TIMEOUT": "5"},
      "environment variable PYLUA_RUNTIME_TIMEOUT: unknown key 'timeout' in [runtime] "
-     "(known: script_timeout_ms, max_memory_mb, enable_streaming)"),
+     "(known: script_timeout_ms, max_memory_mb, max_instructions, enable_streaming)"),
     ({"PYLUA_RUNTIME_MAX_MEMORY_MB": "lots"},
      "environment variable PYLUA_RUNTIME_MAX_MEMORY_MB: must be an integer >= 0, not 'lots'"),
     ({"PYLUA_RUNTIME_MAX_MEMORY_MB": "-5"},
@@ -381,7 +381,7 @@ def test_cli_configuration_errors_stop_before_the_script(workdir):
     r = pylua(workdir, "main.lua")
     assert (r.returncode, r.stdout) == (1, "")
     assert r.stderr == ("pylua: pylua.toml:3: unknown key 'script_timeout' in [runtime] "
-                        "(known: script_timeout_ms, max_memory_mb, enable_streaming)\n")
+                        "(known: script_timeout_ms, max_memory_mb, max_instructions, enable_streaming)\n")
     r = pylua(workdir, "--config", "missing.toml", "main.lua")
     assert (r.returncode, r.stderr) == (
         1, "pylua: cannot read config file missing.toml: No such file or directory\n")

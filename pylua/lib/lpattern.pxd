@@ -6,7 +6,7 @@ from pylua.lauxlib cimport arg, check_string, opt_integer, to_boolean, type_name
 from pylua.lib.strlib cimport posrelat_start
 from pylua.number cimport tostr
 
-cdef Py_ssize_t MAXCAPTURES, MAXCCALLS, CAP_UNFINISHED, CAP_POSITION, STEP_CHUNK
+cdef Py_ssize_t MAXCAPTURES, MAXCCALLS, CAP_UNFINISHED, CAP_POSITION, STEP_CHUNK, SCAN_SHIFT
 ctypedef const unsigned char* flags   # a character set as 256 flags (bytes)
 
 cdef Py_ssize_t SCAN_LIMIT
@@ -44,6 +44,7 @@ cdef class MatchState:
     cdef object error(self, str msg)
     cdef object too_complex(self)
     cdef charge(self)
+    cdef scanned(self, Py_ssize_t n)
     @cython.locals(nxt=object)
     cdef object follow(self, Py_ssize_t i)
 
@@ -65,7 +66,7 @@ cdef Py_ssize_t _seek(bytes table, object search, str src, Py_ssize_t pos) excep
 cdef Py_ssize_t _match(MatchState ms, Py_ssize_t s, Py_ssize_t i) except -2
 @cython.locals(e=Py_ssize_t, r=Py_ssize_t, src=str, it=tuple)
 cdef Py_ssize_t _max_expand(MatchState ms, Py_ssize_t s, Py_ssize_t i, Py_ssize_t lo) except -2
-@cython.locals(r=Py_ssize_t, src=str, slen=Py_ssize_t)
+@cython.locals(r=Py_ssize_t, e=Py_ssize_t, src=str, slen=Py_ssize_t)
 cdef Py_ssize_t _min_expand(MatchState ms, Py_ssize_t s, Py_ssize_t i) except -2
 @cython.locals(cont=Py_ssize_t, k=Py_ssize_t)
 cdef Py_ssize_t _match_balance(str src, Py_ssize_t s, str b, str e) except -2
@@ -76,7 +77,7 @@ cdef object get_onecapture(MatchState ms, Py_ssize_t i, Py_ssize_t s, Py_ssize_t
 @cython.locals(i=Py_ssize_t)
 cdef list push_captures(MatchState ms, Py_ssize_t s, Py_ssize_t e, bint whole)
 cdef Py_ssize_t _candidates(Pattern cp, str src, Py_ssize_t pos) except -2
-@cython.locals(cp=Pattern, fast=bint, e=Py_ssize_t)
+@cython.locals(cp=Pattern, fast=bint, e=Py_ssize_t, nxt=Py_ssize_t)
 cdef object _first_match(MatchState ms, Py_ssize_t pos, bint anchor, Py_ssize_t lastmatch)
 @cython.locals(lead=tuple)
 cdef Py_ssize_t _next_start(Pattern cp, str src, Py_ssize_t pos) except -2

@@ -27,6 +27,7 @@ if TYPE_CHECKING:      # annotations only: typing costs ~3 ms at start-up
     from typing import Any, Optional
 
 from ..lauxlib import arg, check_string, opt_integer, to_boolean, type_error, type_name
+from ..limits import reserve_join
 from ..number import tostr
 from ..objects import Builtin, LuaFunction, Upvalue, Userdata
 from ..table import LuaTable
@@ -42,6 +43,7 @@ SPECIALS = re.compile(r"[\^$*+?.(\[%\-]")
 # (if the state has one) is called with STEP_CHUNK; it may raise to stop a
 # runaway match.  Nothing else is limited here.
 STEP_CHUNK = 4096
+SCAN_SHIFT = 6          # a scan charges one step per 64 characters
 
 # ------------------------------------------------------------ character classes
 
@@ -371,11 +373,19 @@ class MatchState:
         return self.error("pattern too complex")
 
     def charge(self) -> None:
-        """The step-limit hook (see STEP_CHUNK)."""
+        """The step-limit hook (see STEP_CHUNK): charge the steps spent since the last
+        time (a chunk, or more after a long scan)."""
+        spent = STEP_CHUNK - self.steps
         self.steps = STEP_CHUNK
         charge = getattr(self.L, "charge_steps", None)
         if charge is not None:
-            charge(STEP_CHUNK)
+            charge(spent)
+
+    def scanned(self, n: int) -> None:
+        """A scan of ``n`` characters (at C speed): a step per SCAN_STEP of them."""
+        self.steps -= (n >> SCAN_SHIFT) + 1
+        if self.steps < 0:
+            self.charge()
 
     def follow(self, i: int) -> Optional[frozenset]:
         """Before C would call ``match`` for items[i:]: raise if no depth is left,
@@ -531,6 +541,7 @@ def _max_expand(ms: MatchState, s: int, i: int, lo: int) -> int:
     """``max_expand``: longest run of item i from s, then back off towards lo."""
     it = ms.items[i]
     e = ms.slen if it[3] is None else _span(it[4], it[3], ms.src, s)
+    ms.scanned(e - s)
     nxt = ms.follow(i + 1)
     if i + 1 == ms.nitems:
         return e
@@ -553,6 +564,10 @@ def _max_expand(ms: MatchState, s: int, i: int, lo: int) -> int:
             r = _match(ms, e, i + 1)
             if r != -1:
                 return r
+        else:
+            ms.steps -= 1
+            if ms.steps < 0:
+                ms.charge()
         e -= 1
     return -1
 
@@ -569,7 +584,9 @@ def _min_expand(ms: MatchState, s: int, i: int) -> int:
         # '.-' followed by a literal: jump between occurrences of that literal
         ch = next(iter(nxt))
         while True:
-            s = src.find(ch, s)
+            e = src.find(ch, s)
+            ms.scanned((slen if e < 0 else e) - s)
+            s = e
             if s < 0:
                 return -1
             r = _match(ms, s, i + 1)
@@ -581,6 +598,10 @@ def _min_expand(ms: MatchState, s: int, i: int) -> int:
             r = _match(ms, s, i + 1)
             if r != -1:
                 return r
+        else:
+            ms.steps -= 1
+            if ms.steps < 0:
+                ms.charge()
         if s < slen and src[s] in cs:
             s += 1
         else:
@@ -655,7 +676,9 @@ def _first_match(ms: MatchState, pos: int, anchor: bool, lastmatch: int) -> Opti
     src = ms.src
     while pos <= ms.slen:
         if fast:
-            pos = _candidates(cp, src, pos)
+            nxt = _candidates(cp, src, pos)
+            ms.scanned((ms.slen if nxt < 0 else nxt) - pos)
+            pos = nxt
             if pos < 0:
                 return None
         ms.level = 0
@@ -847,5 +870,6 @@ def _gsub(L: Any, args: tuple) -> tuple:
     if not changed:
         return (src, n)
     out.append(src[pos:])
+    reserve_join(L, out)        # before: it may not fit
     return ("".join(out), n)
 

@@ -13,6 +13,7 @@ if TYPE_CHECKING:      # annotations only: typing costs ~3 ms at start-up
 
 from ..errors import ArgError
 from ..lauxlib import check_integer, check_number, check_string
+from ..limits import reserve_join
 from ..number import MININTEGER
 
 MAX_FORMAT = 32
@@ -295,6 +296,7 @@ def _format(L: Any, args: tuple) -> tuple:
         if arg > top:
             raise ArgError(arg, "no value")
         out.append(_format_item(L, args, arg, part))
+    reserve_join(L, out)        # before: it may not fit
     return ("".join(out),)
 
 

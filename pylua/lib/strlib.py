@@ -14,6 +14,7 @@ if TYPE_CHECKING:      # annotations only: typing costs ~3 ms at start-up
 from ..debuginfo import TM_NAMES
 from ..errors import ArgError
 from ..lauxlib import arg, check_integer, check_string, opt_integer, opt_string, type_name
+from ..limits import reserve
 from ..number import tonumber
 from ..objects import Builtin
 from ..table import LuaTable
@@ -84,9 +85,8 @@ def str_rep(L: Any, *args: Any) -> tuple:
         return ("",)
     if len(s) + len(sep) > MAXSIZE // n:
         raise L.error("resulting string too large")
-    result = (s + sep) * (n - 1) + s
-    L.gc.allocated(len(result))
-    return (result,)
+    reserve(L, (len(s) + len(sep)) * n - len(sep))     # before: it may not fit
+    return ((s + sep) * (n - 1) + s,)
 
 
 def str_byte(L: Any, *args: Any) -> tuple:

@@ -20,6 +20,7 @@ from ..lauxlib import (arg, check_function, check_integer, opt_integer, opt_stri
                        type_error, type_name)
 from ..number import MAXINTEGER, tointeger, tostr, wrap
 from ..objects import Builtin
+from ..limits import charge, limits_of, reserve
 from ..table import LuaTable
 
 TAB_R = 1   # the object must support reading (__index)
@@ -143,7 +144,10 @@ def tmove(L, *args):
             order = range(n)
         else:   # overlapping move up: copy from the end
             order = range(n - 1, -1, -1)
+        lim = limits_of(L)
         for i in order:
+            if lim is not None and not i & 1023:    # charged for the work, 1024 at a time
+                lim.charge(1024)
             set_(t + i, get(f + i))
     return (dst,)
 
@@ -172,11 +176,14 @@ def tconcat(L, *args):
     if _plain(t) and 1 <= i and last <= len(t.arr):
         parts = t.arr[i - 1:last]
         if all(type(p) is str for p in parts):
-            return (sep.join(parts),)
+            return (_join(L, sep, parts),)
     get, _ = accessors(L, t)
-    result = sep.join([_field_string(L, get, k) for k in range(i, last + 1)])
-    L.gc.allocated(len(result))
-    return (result,)
+    return (_join(L, sep, [_field_string(L, get, k) for k in range(i, last + 1)]),)
+
+
+def _join(L, sep: str, parts: list) -> str:
+    reserve(L, sum(map(len, parts)) + len(sep) * (len(parts) - 1))   # before: it may not fit
+    return sep.join(parts)
 
 
 def tpack(L, *args):
@@ -306,6 +313,7 @@ class _Sorter:
                     self._set(up, a)
             if up - lo == 2:
                 return
+            charge(self.L, up - lo)     # the partition's work
             pivot = self._get(p)
             self._set(p, self._get(up - 1))
             self._set(up - 1, pivot)
@@ -328,6 +336,7 @@ def _sort_numbers_or_strings(L, t: LuaTable, n: int) -> bool:
     arr = t.arr
     if n != len(arr):
         return False
+    charge(L, n)
     kinds = {type(v) for v in arr}
     if kinds == {int} or kinds == {str}:
         arr.sort()   # equal elements are indistinguishable: any sort gives Lua's result
