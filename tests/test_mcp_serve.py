@@ -364,17 +364,21 @@ def send(proc, msg: dict) -> None:
     proc.stdin.flush()
 
 
-@pytest.mark.parametrize("how", ["eof", "SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("how", ["eof", "SIGINT", "SIGTERM", "stdout closed"])
 def test_a_stdio_server_ends_on_eof_and_signals_closing_calls_under_way(tmp_path, how):
     with holding_server(tmp_path) as proc:
         t0 = time.perf_counter()
         if how == "eof":
             proc.stdin.close()
+        elif how == "stdout closed":      # the client is gone: the next reply cannot go
+            proc.stdout.close()
+            send(proc, {"jsonrpc": "2.0", "id": 3, "method": "tools/list"})
         else:
             proc.send_signal(getattr(signal, how))
         assert proc.wait(10) == 0
         print(f"{how}: ended in {time.perf_counter() - t0:.2f} s")
-        assert (proc.stdout.read(), proc.stderr.read()) == (b"", b"closed\n")
+        assert proc.stderr.read() == b"closed\n"
+        assert proc.stdout.closed or proc.stdout.read() == b""
 
 
 def test_a_call_the_client_cancels_is_closed_and_the_server_goes_on(tmp_path):
@@ -509,3 +513,18 @@ def test_another_pylua_script_uses_the_served_tools_directly_and_in_an_agent(tmp
                        env=server_env(), capture_output=True, text=True, timeout=120)
     assert r.stdout == ("add greet sleep fail missing stdin count nothing\n"
                         "hello, Bo (docs)\nIt is 3.\tnil\n{\"sum\": 3}\n"), r.stderr
+
+
+def test_a_terminal_on_stdin_is_told_what_the_server_expects(tmp_path):
+    import pty
+    write_tools(tmp_path, HOLD)
+    main, terminal = pty.openpty()
+    proc = subprocess.Popen(serve_command("tools.lua"), cwd=tmp_path, env=server_env(),
+                            stdin=terminal, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    os.close(terminal)
+    with proc:
+        assert read_line(proc.stderr, 60) == ("pylua: serving 1 tool over stdio: an MCP client "
+                                              "speaks JSON-RPC here (Ctrl-C stops)\n")
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(10) == 0
+    os.close(main)

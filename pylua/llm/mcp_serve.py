@@ -356,6 +356,9 @@ async def serve(L, argv: list, opts: Options, protocol: Optional[tuple]) -> int:
     logs_in_one_line()
     try:
         if protocol is not None:
+            if os.isatty(protocol[0]):      # someone trying it by hand
+                report_plain(L, f"serving {tool_count(registry)} over stdio: an MCP client "
+                                "speaks JSON-RPC here (Ctrl-C stops)")
             await serve_stdio(server, protocol)
             return 0
         try:
@@ -364,13 +367,16 @@ async def serve(L, argv: list, opts: Options, protocol: Optional[tuple]) -> int:
             report_plain(L, f"cannot listen on {opts.host} port {opts.port}: "
                             f"{os.strerror(e.errno) if e.errno else e}")
             return 1
-        count = len(registry.tools)
-        report_plain(L, f"serving {count} tool{'s' if count != 1 else ''} at "
-                        f"{url_of(sock)} (Ctrl-C stops)")
+        report_plain(L, f"serving {tool_count(registry)} at {url_of(sock)} (Ctrl-C stops)")
         await serve_http(server, opts.host, sock)
         return 0
     finally:
         await stop_tasks(L)
+
+
+def tool_count(registry: Registry) -> str:
+    n = len(registry.tools)
+    return f"{n} tool{'s' if n != 1 else ''}"
 
 
 def interrupt(signum: int, frame: Any) -> None:
@@ -407,8 +413,11 @@ async def serve_stdio(server: Any, protocol: tuple) -> None:
     from mcp.server.stdio import stdio_server
     fd_in, fd_out = protocol
     replies = anyio.wrap_file(TextIOWrapper(os.fdopen(fd_out, "wb"), encoding="utf-8"))
-    async with stdio_server(LineReader(fd_in), replies) as (read, write):
-        await server.run(read, write, server.create_initialization_options())
+    try:
+        async with stdio_server(LineReader(fd_in), replies) as (read, write):
+            await server.run(read, write, server.create_initialization_options())
+    except* (BrokenPipeError, ConnectionResetError):
+        pass        # the client closed its end of stdout: it is gone, as at EOF
 
 
 class LineReader:
