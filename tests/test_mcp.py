@@ -30,6 +30,7 @@ from pylua.errors import LuaError
 from pylua.state import LuaState
 
 REPO = Path(__file__).resolve().parent.parent
+PYLUA_ROOT = Path(scheduler.__file__).resolve().parent.parent    # the pylua these tests import
 FLAKY = str(REPO / "tests" / "mcp_test_server.py")
 TIME = f'{{ type = "stdio", name = "time", command = {json.dumps(sys.executable)}, ' \
        f'args = {{ "-m", "mcp_server_time", "--local-timezone=UTC" }} }}'
@@ -71,7 +72,7 @@ def pylua(tmp_path: Path, code: str, *args: str, env: dict | None = None,
 
 
 def pylua_env(extra: dict | None = None) -> dict:
-    return dict(os.environ, PYTHONPATH=str(REPO), **(extra or {}))
+    return dict(os.environ, PYTHONPATH=str(PYLUA_ROOT), **(extra or {}))
 
 
 def marked(mark: str) -> list:
@@ -200,10 +201,12 @@ def test_sse_and_streamable_http(http_everything, kind):
      "does not exist"),
     ('{ type = "stdio", name = "bad", command = "sh", args = { "-c", "echo no config >&2; exit 2" } }',
      "mcp server 'bad': starting: the server exited with status 2; its stderr ends: no config"),
-    ('{ type = "http", name = "down", url = "http://127.0.0.1:9/mcp", timeout = 5 }',
+    ('{ type = "stdio", name = "mute", command = "sleep", args = { 30 }, start_timeout = 1 }',
+     "mcp server 'mute': starting: no answer after 1 s (field 'start_timeout' of the server)"),
+    ('{ type = "http", name = "down", url = "http://127.0.0.1:9/mcp", start_timeout = 5 }',
      "mcp server 'down': starting: cannot reach http://127.0.0.1:9/mcp: ConnectError: All "
      "connection attempts failed"),
-    ('{ type = "sse", url = "http://127.0.0.1:9/sse", timeout = 5 }',
+    ('{ type = "sse", url = "http://127.0.0.1:9/sse", start_timeout = 5 }',
      "mcp server '127.0.0.1:9/sse': starting: cannot reach http://127.0.0.1:9/sse: ConnectError: "
      "All connection attempts failed"),
 ])
@@ -217,7 +220,7 @@ def test_a_server_that_cannot_start_gives_nil_and_a_message(config, message):
     ('{ type = "stdio" }', "field 'command': the program to run expected (a string)"),
     ('{ type = "stdio", command = "x", comand = "y" }',
      "unknown field 'comand' for a stdio server (fields: args, command, cwd, env, name, "
-     "timeout, type)"),
+     "start_timeout, timeout, type)"),
     ('{ type = "stdio", command = "x", args = { {} } }',
      "field 'args': string expected at index 1, got table"),
     ('{ type = "stdio", command = "x", env = { A = {} } }',
@@ -235,7 +238,7 @@ def test_configuration_mistakes_are_lua_errors(config, message):
 def test_a_crash_mid_call_and_a_hang_past_the_timeout():
     start = time.monotonic()
     res = run(f"""
-        local c = assert(llm.mcp.connect({flaky(timeout=4)}))
+        local c = assert(llm.mcp.connect({flaky(timeout=2)}))
         local first = c:call("pid").text
         local t = os.time()
         local hung, hung_err = c:call("sleep", {{ seconds = 30 }})
@@ -245,7 +248,7 @@ def test_a_crash_mid_call_and_a_hang_past_the_timeout():
         return hung, hung_err, crashed, crash_err, first ~= second
     """)
     elapsed = time.monotonic() - start
-    assert res[:2] == [None, "mcp server 'flaky': tools/call 'sleep': no answer after 4 s (field "
+    assert res[:2] == [None, "mcp server 'flaky': tools/call 'sleep': no answer after 2 s (field "
                              "'timeout' of the server)"]
     assert res[2] is None and re.fullmatch(
         r"mcp server 'flaky': tools/call 'crash': the server exited with status 3; its stderr "
@@ -475,11 +478,13 @@ def test_a_long_script_reaps_the_servers_it_closes(tmp_path):
             local c <close> = assert(llm.mcp.connect({everything()}))
             c:call("echo", {{ message = "x" }})
         end
-        local ps = io.popen("ps -o stat= --ppid " .. io.popen("echo $PPID"):read("l"))
-        print((ps:read("a"):gsub("%s+", " ")))
+        local ps = io.popen("ps -o stat=,args= --ppid $PPID")     -- the shell's parent: pylua
+        io.write(ps:read("a"))
+        ps:close()
     """)
     assert r.returncode == 0, r.stderr
-    assert "Z" not in r.stdout
+    states = [line.split()[0] for line in r.stdout.splitlines()]
+    assert states and not [s for s in states if s.startswith("Z")], r.stdout
 
 
 @pytest.mark.parametrize("ending, status", [("error('boom')", 1), ("os.exit(3)", 3),
