@@ -4,6 +4,7 @@ and sockets (streamable HTTP), and the same tools in an agent's ``tools`` list."
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import io
 import json
@@ -12,9 +13,11 @@ import re
 import select
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -28,8 +31,18 @@ from pylua import __version__, scheduler
 from pylua.errors import LuaError
 from pylua.state import LuaState
 
+def png_pixel() -> bytes:
+    """A 1x1 grey PNG."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\x80")) + chunk(b"IEND", b""))
+
+
+TINY_PNG = png_pixel()
 TOOLS = r"""
-local label = ...
+local label, PNG = ..., "%(png)s"
 print("loading", label)
 llm.mcp.tool{
   name = "add", description = "Adds two numbers",
@@ -65,7 +78,15 @@ llm.mcp.tool{
   handler = function(args) return { n = #args.items } end,
 }
 llm.mcp.tool{ name = "nothing", handler = function() end }
-"""
+llm.mcp.tool{
+  name = "picture", description = "A picture, or a document",
+  parameters = { type = "object", properties = { pdf = { type = "boolean" } } },
+  handler = function(args)
+    if args.pdf then return llm.media.file("%%PDF-1.4\n%%%%EOF\n") end
+    return llm.media.image(PNG)
+  end,
+}
+""" % {"png": "".join(f"\\{b:03d}" for b in TINY_PNG)}
 
 ADD_SCHEMA = {"type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "number"}},
               "required": ["a", "b"]}
@@ -100,7 +121,8 @@ def text_of(result) -> str:
 async def check_tools(session) -> None:
     """What every transport must show of TOOLS."""
     listed = {t.name: t for t in (await session.list_tools()).tools}
-    assert list(listed) == ["add", "greet", "sleep", "fail", "missing", "stdin", "count", "nothing"]
+    assert list(listed) == ["add", "greet", "sleep", "fail", "missing", "stdin", "count", "nothing",
+                            "picture"]
     assert (listed["add"].description, listed["add"].inputSchema) == ("Adds two numbers", ADD_SCHEMA)
     assert listed["nothing"].inputSchema == {"type": "object", "properties": {}}
     assert listed["count"].outputSchema == {"type": "object", "properties": {"n": {"type": "integer"}},
@@ -112,6 +134,8 @@ async def check_tools(session) -> None:
     assert (r.isError, json.loads(text_of(r)), r.structuredContent) == (False, {"n": 3}, {"n": 3})
     r = await session.call_tool("nothing", {})
     assert (r.isError, r.content) == (False, [])
+    image, = (await session.call_tool("picture", {})).content
+    assert (image.type, image.mimeType, base64.b64decode(image.data)) == ("image", "image/png", TINY_PNG)
 
 
 def write_tools(tmp_path: Path, code: str = TOOLS, name: str = "tools.lua") -> str:
@@ -148,6 +172,9 @@ def test_failures_are_error_results_and_the_server_goes_on(tmp_path):
             assert (r.isError, text_of(r)) == (True, "unknown tool 'nope'")
             r = await session.call_tool("count", {"items": "abc"})     # input schema says array
             assert r.isError and "is not of type 'array'" in text_of(r)
+            r = await session.call_tool("picture", {"pdf": True})
+            assert (r.isError, text_of(r)) == (True, "tool 'picture' returned a file "
+                                               "(application/pdf): a result holds text, images and audio")
             r = await session.call_tool("add", {"a": 1, "b": 2})      # still serving
             assert (r.isError, json.loads(text_of(r))) == (False, {"sum": 3})
 
@@ -511,7 +538,7 @@ def test_another_pylua_script_uses_the_served_tools_directly_and_in_an_agent(tmp
     """)
     r = subprocess.run([sys.executable, "-m", "pylua", "client.lua", sys.executable], cwd=tmp_path,
                        env=server_env(), capture_output=True, text=True, timeout=120)
-    assert r.stdout == ("add greet sleep fail missing stdin count nothing\n"
+    assert r.stdout == ("add greet sleep fail missing stdin count nothing picture\n"
                         "hello, Bo (docs)\nIt is 3.\tnil\n{\"sum\": 3}\n"), r.stderr
 
 

@@ -35,6 +35,7 @@ from ..objects import Userdata
 from ..state import LuaState
 from ..table import LuaTable
 from .luajson import Codec, JsonError
+from .media import Media
 from .strings import text
 
 REGISTRY_KEY = "pylua.mcp.tools"        # L.registry[key]: the Registry of llm.mcp.tool
@@ -155,8 +156,9 @@ def tool_content(codec: Codec, served: ServedTool, results: list) -> Any:
     """A handler's results as the SDK takes them: ``(content, structured)``, which
     the SDK checks against the output schema, or an error result.
 
-    A string is text; ``nil, err`` an error; nil alone no content; anything else
-    JSON text (and ``structuredContent`` when the tool has an output schema)."""
+    A string is text; an image or audio (``llm.media``) itself; ``nil, err`` an
+    error; nil alone no content; anything else JSON text (and ``structuredContent``
+    when the tool has an output schema)."""
     from mcp.types import TextContent
     from .agent import error_text
     value = results[0] if results else None
@@ -167,12 +169,24 @@ def tool_content(codec: Codec, served: ServedTool, results: list) -> Any:
         return [], None
     if type(value) is str:
         return [TextContent(type="text", text=text(value, "replace"))], None
+    if type(value) is Userdata and type(value.value) is Media:
+        return media_content(served.tool.name, value.value)
     try:
         data = codec.to_python(value, "replace")
     except JsonError as e:
         return error_result(f"tool '{served.tool.name}' returned a value JSON cannot hold: {e}")
     content = [TextContent(type="text", text=json.dumps(data, ensure_ascii=False))]
     return content, (data if served.output_schema is not None else None)
+
+
+def media_content(tool: str, media: Media) -> Any:
+    from mcp.types import AudioContent, ImageContent
+    if media.kind == "image":
+        return [ImageContent(type="image", data=media.base64(), mimeType=media.mime)], None
+    if media.kind == "audio":
+        return [AudioContent(type="audio", data=media.base64(), mimeType=media.mime)], None
+    return error_result(f"tool '{tool}' returned a {media.kind} ({media.mime}): a result "
+                        "holds text, images and audio")
 
 
 def error_result(message: str) -> Any:
