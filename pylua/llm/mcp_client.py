@@ -27,7 +27,7 @@ from .strings import lua_string, text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Optional
+    from typing import Any
 
 TOOL_NAME_MAX = 64          # OpenAI's limit on a function name: ^[a-zA-Z0-9_-]{1,64}$
 CLIENT = "llm.mcp.client"
@@ -189,9 +189,9 @@ class McpTool:
         return model_content(result)
 
 
-def server_entry(L: Any, codec: Codec, t: Any, where: str) -> Optional[Server]:
-    """The Server of an agent's ``tools`` entry if it names one: a server table
-    (shared by config) or a client from ``llm.mcp.connect``; else None."""
+def server_entry(L: Any, codec: Codec, t: Any, where: str) -> Server:
+    """The Server of an agent's ``tools`` entry that names one (``agent.is_server``): a
+    server table (shared by config) or a client from ``llm.mcp.connect``."""
     if type(t) is Userdata and type(t.value) is Client:
         t.value.adopted = True
         return t.value.server
@@ -199,7 +199,7 @@ def server_entry(L: Any, codec: Codec, t: Any, where: str) -> Optional[Server]:
         config = config_of(codec, t, where)
         _check_allowed(L, config)
         return shared_server(L, config)
-    return None
+    raise ArgError(1, f"{where}an MCP server table or {CLIENT} expected")
 
 
 async def offered_tools(tools: dict, servers: list) -> dict:
