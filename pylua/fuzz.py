@@ -139,8 +139,12 @@ class CommandReference:
         report = done.stderr.decode("latin-1")
         if not report:
             return Outcome(done.stdout, f"(no message; exit status {done.returncode})")
-        message = PROGNAME_PREFIX.sub("", report, count=1).split(TRACEBACK, 1)[0]
-        return Outcome(done.stdout, message.rstrip("\n"))
+        message = PROGNAME_PREFIX.sub("", report, count=1)
+        if TRACEBACK in message:
+            message = message.split(TRACEBACK, 1)[0]
+        elif message.endswith("\n"):           # lua.c ends its report with one
+            message = message[:-1]
+        return Outcome(done.stdout, message)
 
 
 LUPA_DRIVER = r"""

@@ -678,7 +678,7 @@ class _ProgramWriter:
         elif kind == 1 and maps:
             m = self.pick(maps)
             self.emit(f"for {k}, {v} in spairs({m.name}) do")
-            self.block(lambda: self.emit(f"print({k}, {v})"), times=12, loop=True)
+            self.block(lambda: self.emit(f"show({k}, {v})"), times=12, loop=True)
         else:
             pat = self.pick(["%a+", "%d", ".", "(%w)(%w)", "()x", "[^,]+"])
             self.emit(f"for {k} in string.gmatch({self.expr_str(1)}, {pat!r}) do")
@@ -766,7 +766,7 @@ class _ProgramWriter:
             elif op in ("unm", "bnot"):
                 e = f"{'-' if op == 'unm' else '~'}{a}"
             elif op == "tostring":
-                e = f"tostring({a})"
+                e = f"describe({a}, 0)"     # tostring unless its metatable is gone
             elif op in ("newindex", "set"):
                 key = self.pick(['1', '"k"', '"v"'])
                 self.emit(f"show(pcall(function() {a}[{key}] = {b} end), rawget({a}, 'k'))")

@@ -12,6 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
 from pylua.fuzz import RECURSION_LIMIT, CommandReference, LupaReference, Outcome, run_pylua
@@ -118,11 +119,15 @@ def test_outcome_of_an_uncaught_error_is_lua_c_message():
     assert run_pylua("x = = 1").error == "stdin:1: unexpected symbol near '='"
 
 
-def test_reference_outcomes_match_run_pylua(lua54):
-    source = "print(1) error('boom', 0)"
-    expected = Outcome(b"1\n", "boom")
+@pytest.mark.parametrize("source, expected", [
+    ("print(1) error('boom', 0)", Outcome(b"1\n", "boom")),
+    ("error('ends with a newline\\n')", Outcome(b"", "stdin:1: ends with a newline\n")),
+    ("error(setmetatable({}, {__tostring = function() return 'E\\n' end}))", Outcome(b"", "E\n")),
+])
+def test_reference_outcomes_match_run_pylua(lua54, source, expected):
     assert CommandReference(lua54).run(source) == expected
     assert LupaReference().run(source) == expected
+    assert run_pylua(source) == expected
 
 
 def test_missing_hypothesis_is_explained():
