@@ -68,6 +68,16 @@ class ServedTool:
     def __init__(self, tool: Any, output_schema: Optional[dict]) -> None:
         self.tool = tool
         self.output_schema = output_schema
+        self.validator: Any = None      # of the parameters, made once (the SDK's: every call)
+
+    def input_error(self, arguments: dict) -> Optional[str]:
+        """Why the arguments do not fit the tool's parameters (None: they fit)."""
+        from jsonschema.exceptions import best_match
+        if self.validator is None:
+            from jsonschema.validators import validator_for
+            self.validator = validator_for(self.tool.parameters)(self.tool.parameters)
+        error = best_match(self.validator.iter_errors(arguments))
+        return None if error is None else error.message
 
 
 class Registry:
@@ -142,6 +152,9 @@ async def call_tool(L, registry: Registry, name: str, arguments: dict) -> Any:
     served = registry.tools.get(name)
     if served is None:
         return error_result(f"unknown tool '{name}'")
+    problem = served.input_error(arguments)
+    if problem is not None:
+        return error_result(f"Input validation error: {problem}")
     args = registry.codec.from_python(arguments)
     try:
         results = await scheduler.run_async(L, served.tool.handler, (args,))
@@ -206,7 +219,7 @@ def new_server(L, registry: Registry, name: str) -> Any:
                      inputSchema=s.tool.parameters, outputSchema=s.output_schema)
                 for s in registry.tools.values()]
 
-    @server.call_tool()
+    @server.call_tool(validate_input=False)     # call_tool does, faster
     async def call(name: str, arguments: dict) -> Any:
         return await call_tool(L, registry, name, arguments)
 
