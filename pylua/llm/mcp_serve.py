@@ -383,26 +383,14 @@ async def serve(L, argv: list, opts: Options, protocol: Optional[tuple]) -> int:
     logs_in_one_line()
     try:
         if protocol is not None:
-            if os.isatty(protocol[0]):      # someone trying it by hand
-                report_plain(L, f"serving {tool_count(registry)} over stdio: an MCP client "
-                                "speaks JSON-RPC here (Ctrl-C stops)")
-            await serve_stdio(server, protocol)
-            return 0
-        try:
-            sock = listen(opts.host, opts.port)
-        except OSError as e:
-            report_plain(L, f"cannot listen on {opts.host} port {opts.port}: "
-                            f"{os.strerror(e.errno) if e.errno else e}")
-            return 1
-        report_plain(L, f"serving {tool_count(registry)} at {url_of(sock)} (Ctrl-C stops)")
-        await serve_http(server, opts.host, sock)
-        return 0
+            return await serve_stdio(L, server, protocol)
+        return await serve_http(L, server, opts)
     finally:
         await stop_tasks(L)
 
 
-def tool_count(registry: Registry) -> str:
-    n = len(registry.tools)
+def tool_count(L) -> str:
+    n = len(registered(L).tools)
     return f"{n} tool{'s' if n != 1 else ''}"
 
 
@@ -434,17 +422,22 @@ async def stop_tasks(L) -> None:
     await scheduler.wait_tasks(L)
 
 
-async def serve_stdio(server: Any, protocol: tuple) -> None:
+async def serve_stdio(L, server: Any, protocol: tuple) -> int:
     import anyio
     from io import TextIOWrapper
     from mcp.server.stdio import stdio_server
+    from ..cli import report_plain
     fd_in, fd_out = protocol
+    if os.isatty(fd_in):        # someone trying it by hand
+        report_plain(L, f"serving {tool_count(L)} over stdio: an MCP client speaks "
+                        "JSON-RPC here (Ctrl-C stops)")
     replies = anyio.wrap_file(TextIOWrapper(os.fdopen(fd_out, "wb"), encoding="utf-8"))
     try:
         async with stdio_server(LineReader(fd_in), replies) as (read, write):
             await server.run(read, write, server.create_initialization_options())
     except* (BrokenPipeError, ConnectionResetError):
         pass        # the client closed its end of stdout: it is gone, as at EOF
+    return 0
 
 
 class LineReader:
@@ -490,17 +483,26 @@ def url_of(sock: Any) -> str:
     return f"http://{f'[{host}]' if ':' in host else host}:{port}{HTTP_PATH}"
 
 
-async def serve_http(server: Any, host: str, sock: Any) -> None:
+async def serve_http(L, server: Any, opts: Options) -> int:
     import uvicorn
     from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
     from starlette.applications import Starlette
     from starlette.routing import Route
-    manager = StreamableHTTPSessionManager(app=server, security_settings=security(host))
+    from ..cli import report_plain
+    try:
+        sock = listen(opts.host, opts.port)
+    except OSError as e:
+        report_plain(L, f"cannot listen on {opts.host} port {opts.port}: "
+                        f"{os.strerror(e.errno) if e.errno else e}")
+        return 1
+    report_plain(L, f"serving {tool_count(L)} at {url_of(sock)} (Ctrl-C stops)")
+    manager = StreamableHTTPSessionManager(app=server, security_settings=security(opts.host))
     app = Starlette(routes=[Route(HTTP_PATH, endpoint=Endpoint(manager))])
     config = uvicorn.Config(app, log_config=None, lifespan="off",
                             timeout_graceful_shutdown=SHUTDOWN_SECONDS)
     async with manager.run():
         await uvicorn.Server(config).serve(sockets=[sock])
+    return 0
 
 
 def logs_in_one_line() -> None:
