@@ -20,6 +20,7 @@ import time
 import zlib
 from pathlib import Path
 
+import httpx
 import pytest
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
@@ -323,6 +324,11 @@ def test_the_sdk_client_lists_and_calls_lua_tools_over_streamable_http(tmp_path)
         assert url == f"http://127.0.0.1:{port}/mcp"
         ready = time.perf_counter() - t0
         concurrent = asyncio.run(main(url))
+        headers = {"Accept": "application/json, text/event-stream"}
+        for evil, answer in (({"Host": "evil.example"}, (421, "Invalid Host header")),
+                             ({"Origin": "http://evil.example"}, (403, "Invalid Origin header"))):
+            r = httpx.post(url, json=INITIALIZE, headers={**headers, **evil})
+            assert (r.status_code, r.text) == answer       # DNS rebinding protection
         proc.send_signal(signal.SIGINT)
         assert proc.wait(10) == 0
         out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
@@ -331,7 +337,8 @@ def test_the_sdk_client_lists_and_calls_lua_tools_over_streamable_http(tmp_path)
     assert concurrent < 1.5
     assert sorted(out.splitlines()) == ["adding\t2\t3.5", "from a child process",     # stdout
                                         "io.write too", "loading\tdocs"]              # is free
-    assert err == ""
+    assert err == ("pylua: mcp: Invalid Host header: evil.example\n"
+                   "pylua: mcp: Invalid Origin header: http://evil.example\n")
 
 
 HOLD = """
