@@ -180,6 +180,7 @@ def test_failures_are_error_results_and_the_server_goes_on(tmp_path):
             assert (r.isError, json.loads(text_of(r))) == (False, {"sum": 3})
 
     asyncio.run(main())
+    assert (tmp_path / "stderr.txt").read_text() == "loading\tnil\nadding\t1\t2\nio.write too\nfrom a child process\n"
 
 
 def test_print_io_write_and_child_processes_write_to_stderr_over_stdio(tmp_path):

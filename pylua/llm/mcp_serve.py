@@ -531,6 +531,8 @@ def logs_in_one_line() -> None:
         log.setLevel(logging.WARNING)
         log.addHandler(handler)
         log.propagate = False
+    # its one warning, a call of a tool not listed, repeats the call's own error result
+    logging.getLogger("mcp.server.lowlevel.server").setLevel(logging.ERROR)
 
 
 class Endpoint:
