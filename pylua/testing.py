@@ -99,11 +99,13 @@ end
 EDGE_INTEGERS = ["0", "1", "-1", "2", "3", "7", "10", "-10", "100", "255", "256",
                  "2147483647", "-2147483648", "4294967296", "9007199254740993",
                  "math.maxinteger", "math.mininteger", "9223372036854775807",
-                 "0x7fffffffffffffff", "0xffffffffffffffff", "0x10", "0XfF"]
+                 "0x7fffffffffffffff", "0xffffffffffffffff", "0x10", "0XfF",
+                 "0x1ffffffffffffffff", "-9223372036854775808"]
 EDGE_FLOATS = ["0.0", "-0.0", "0.5", "1.5", "-2.5", "0.1", "1e15", "1e16", "1e100",
                "1e308", "1e-300", "5e-324", "2^53", "2^63", "-2^63", "math.huge",
                "-math.huge", "math.pi", "0/0", "1/3", "123456789012.5", "3.0", "-7.0",
-               "0x1p4", "0x.8", "1E2", ".5", "9223372036854775808", "2^-1074"]
+               "0x1p4", "0x.8", "1E2", ".5", "9223372036854775808", "2^-1074", "1e309",
+               "0xA.8p1", "1e-7", "123456789012345.0", "2^24 + 0.5", "1e14", "-1e-320"]
 NUMERIC_STRINGS = ['"10"', '"0x10"', '" 5 "', '"1e2"', '"3.0"', '"-7"', '"0x7fffffffffffffff"',
                    '"9223372036854775808"', '"1e"', '"abc"', '""', '" "', '"inf"', '"nan"',
                    '"0x1p4"', '"10\\0"', '"  -0x10  "', '"1 2"']
@@ -171,7 +173,7 @@ def _string_literal(draw: Callable) -> str:
     if kind == 5 and "\\" not in body and "]" not in body:
         return "[[" + body + "]]"
     if kind == 6 and "\\" not in body:
-        return "[==[" + body + "]==]"
+        return "[==[\n" + body + "]==]"         # the first newline is not part of it
     if kind == 4:
         return "'" + body.replace("'", "\\'") + "'"
     return '"' + body + '"'
@@ -556,7 +558,8 @@ class _ProgramWriter:
                  self.st_for, self.st_while, self.st_repeat, self.st_function, self.st_table,
                  self.st_class, self.st_closure, self.st_varargs, self.st_goto, self.st_close,
                  self.st_strings, self.st_edges, self.st_coroutine, self.st_generic_for,
-                 self.st_error_values]
+                 self.st_error_values, self.st_pack, self.st_load, self.st_multiple,
+                 self.st_precedence]
         self.pick(kinds)()
 
     def st_print(self) -> None:
@@ -740,7 +743,10 @@ class _ProgramWriter:
     def st_class(self) -> None:
         """A metatable with some metamethods, objects using it, and operations on them."""
         mt, cls = self.fresh("mt"), self.fresh("Class")
-        events = sorted({self.pick(METAMETHODS) for _ in range(self.small(1, 6))})
+        events = {self.pick(METAMETHODS) for _ in range(self.small(1, 6))}
+        if "__lt" in events:        # without __le, "a <= b" depends on LUA_COMPAT_LT_LE
+            events.add("__le")
+        events = sorted(events)
         fields = []
         for ev in events:
             fields.append(f"{ev} = {self.metamethod(ev, cls)}")
@@ -931,6 +937,58 @@ class _ProgramWriter:
             self.emit(f"show(pcall(function() if type({co}) == 'thread' then "
                       f"return coroutine.resume({co}, {i}) end return {co}({i}) end))")
         self.emit(f"show(type({co}) == 'thread' and coroutine.status({co}))")
+
+    def st_pack(self) -> None:
+        fmt = self.pick(["i4", ">I2", "<d", "s1", "z", "j", "n", "B", "h", "!4 i3 i8", "xXi4",
+                         "<i2 >i2", "I3", "f", "s", "c3", "=I4", "i16", "b", "Bz", "<!2 h d"])
+        values = "".join(", " + self.scalar(0) for _ in range(self.small(0, 3)))
+        packed = self.fresh("bin")
+        self.emit(f"local {packed} = table.pack(pcall(string.pack, {fmt!r}{values}))")
+        self.emit(f"show({packed}[1], {packed}[2])")
+        self.emit(f"if {packed}[1] then show(pcall(string.unpack, {fmt!r}, {packed}[2])) end")
+        self.emit(f"show(pcall(string.packsize, {fmt!r}))")
+
+    def st_load(self) -> None:
+        """Source made at run time: load's syntax errors and the chunk's results."""
+        text = self.risky(2) if self.draw(_BOOLEANS) else _expression(self.draw, 2)
+        chunk = self.pick(["return {t}", "local x = {t}; return x", "{t}", "return {t} end",
+                           "return ({t}),"]).format(t=text)
+        f, err = self.fresh("ld"), self.fresh("err")
+        quoted = "[=====[" + chunk + "]=====]"
+        if "]=====" in chunk or "\n" in chunk or "\r" in chunk:
+            return self.st_print()
+        name = self.pick(["nil", '"=chunk"', '"@file.lua"'])
+        self.emit(f"local {f}, {err} = load({quoted}, {name})")
+        self.emit(f"if {f} then show(pcall({f})) else show({err}) end")
+
+    def st_multiple(self) -> None:
+        """Multiple results: truncation, expansion, evaluation order."""
+        va = self.fresh("mr")
+        n = self.small(0, 3)
+        values = ", ".join(self.scalar(0) for _ in range(n))
+        self.emit(f"local function {va}() return {values} end")
+        a, b, c = self.fresh("x"), self.fresh("x"), self.fresh("x")
+        self.emit(self.pick([f"local {a}, {b}, {c} = {va}()",
+                             f"local {a}, {b}, {c} = ({va}())",
+                             f"local {a}, {b}, {c} = {va}(), {va}()",
+                             f"local {a}, {b}, {c} = 1, {va}()"]))
+        self.emit(f"show({a}, {b}, {c})")
+        self.emit(self.pick([f"show({{{va}()}}, {{({va}())}}, {{{va}(), 'end'}})",
+                             f"show(select('#', {va}()), select('#', ({va}())), #{{{va}()}})",
+                             f"show(table.unpack({{{va}()}}))",
+                             f"show({va}(), {va}())"]))
+
+    def st_precedence(self) -> None:
+        """Operators without parentheses: precedence and associativity."""
+        ops = ["+", "-", "*", "/", "//", "%", "^", "..", "==", "<", "<=", "and", "or",
+               "&", "|", "~", "<<", ">>"]
+        operands = ["2", "3", "-2", "0.5", "'4'", "true", "nil", "1", "7", "-0.0", '"x"']
+        parts = [self.pick(operands)]
+        for _ in range(self.small(1, 4)):
+            if self.chance(4):
+                parts[-1] = self.pick(["- ", "not ", "~ ", "# "]) + parts[-1]
+            parts += [self.pick(ops), self.pick(operands)]
+        self.emit(f"show(pcall(function() return {' '.join(parts)} end))")
 
     def st_error_values(self) -> None:
         value = self.pick(["'msg'", "'msg', 0", "'msg', 2", "{code = 1}", "42", "nil", "true",

@@ -4,7 +4,8 @@ restated as a small program and compared with the reference interpreters.
 ``BOTH``: lua5.4 (5.4.4) and lupa (5.4.8) agree, and pylua must say the same.
 ``LUPA_ONLY``: the two references differ (build options or a 5.4.4 -> 5.4.8
 change); pylua follows 5.4.8, and the 5.4.4 output is pinned to show the difference
-is theirs, not ours.
+is theirs, not ours.  ``LUA54_BUILD``: lupa's build leaves out the 5.3
+compatibility that the standard build (and pylua) has.
 """
 from __future__ import annotations
 
@@ -51,6 +52,18 @@ LUPA_ONLY = {
 }
 
 
+# Where the references' builds differ: pylua is the standard build (src/Makefile
+# defines LUA_COMPAT_5_3), as Debian's lua5.4 is; lupa's Lua is built without it.
+LUA54_BUILD = {
+    # LUA_COMPAT_LT_LE: a missing __le is answered with not __lt(b, a)
+    "__le from __lt": (r'''
+        local mt = {__lt = function(a, b) return true end}
+        local a, b = setmetatable({}, mt), setmetatable({}, mt)
+        print(pcall(function() return a <= b end))
+    ''', "false\tstdin:3: attempt to compare two table values\n"),
+}
+
+
 def program(text: str) -> str:
     return "\n".join(line.strip() for line in text.strip().splitlines()) + "\n"
 
@@ -77,3 +90,13 @@ def test_pylua_follows_lua_5_4_8(name, lupa, lua54):
     assert run_pylua(source) == expected
     assert CommandReference(lua54).run(source) == Outcome(lua544_stdout.encode("latin-1"))
     assert expected.stdout != lua544_stdout.encode("latin-1")
+
+
+@pytest.mark.parametrize("name", LUA54_BUILD)
+def test_pylua_follows_the_standard_build(name, lupa, lua54):
+    text, lupa_stdout = LUA54_BUILD[name]
+    source = program(text)
+    expected = CommandReference(lua54).run(source)
+    assert run_pylua(source) == expected
+    assert lupa.run(source) == Outcome(lupa_stdout.encode("latin-1"))
+    assert expected.stdout != lupa_stdout.encode("latin-1")
