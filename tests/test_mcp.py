@@ -135,6 +135,9 @@ def test_every_method_of_a_client_over_stdio():
         local prompts = {{}}
         for _, p in ipairs(c:prompts()) do prompts[p.name] = p end
         local prompt = c:prompt("args-prompt", {{ city = "Lisbon", state = "Portugal" }})
+        local info = c:info()
+        assert(info.name == "mcp-servers/everything" and info.capabilities[1] == "tools"
+               and #info.instructions > 0, llm.json.encode(info))
         return tostring(c), llm.json.encode(names.echo.input_schema), names.echo.description,
                c:call("echo", {{ message = "h\\xc3\\xa9\\xff" }}).text,
                image.text, image.content[2].type, image.content[2].mime, image.content[2].data,

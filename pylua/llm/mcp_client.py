@@ -110,6 +110,15 @@ def read_record(codec: Codec, r: types.ReadResourceResult) -> LuaTable:
         [lua_record(codec, resource_fields(c)) for c in r.contents])})
 
 
+def info_record(codec: Codec, r: types.InitializeResult) -> LuaTable:
+    offers = [kind for kind in ("tools", "resources", "prompts", "logging", "completions")
+              if getattr(r.capabilities, kind, None) is not None]
+    return lua_record(codec, {"name": r.serverInfo.name, "version": r.serverInfo.version,
+                              "title": getattr(r.serverInfo, "title", None),
+                              "instructions": r.instructions, "protocol": str(r.protocolVersion),
+                              "capabilities": offers})
+
+
 def prompt_record(codec: Codec, p: types.Prompt) -> LuaTable:
     arguments = [lua_record(codec, {"name": a.name, "description": a.description,
                                     "required": bool(a.required)}) for a in p.arguments or []]
@@ -332,6 +341,11 @@ def client_call(L: Any, *args: Any) -> Any:
                     lambda r: call_record(c.codec, r))
 
 
+def client_info(L: Any, *args: Any) -> Any:
+    c = _client(args)
+    return _outcome(c.server.info(), lambda r: info_record(c.codec, r))
+
+
 def client_read(L: Any, *args: Any) -> Any:
     c = _client(args)
     uri = text(check_string(args, 2))
@@ -385,4 +399,4 @@ def client_tostring(L: Any, *args: Any) -> Any:
 METHODS = {"tools": lister("tools", tool_record), "call": client_call,
            "resources": lister("resources", resource_record), "read": client_read,
            "prompts": lister("prompts", prompt_record), "prompt": client_prompt,
-           "close": client_close}
+           "info": client_info, "close": client_close}

@@ -319,6 +319,7 @@ class Link:
         self.ready: asyncio.Future = self.loop.create_future()
         self.ready.add_done_callback(_retrieved)
         self.session: Optional[ClientSession] = None
+        self.info: Optional[types.InitializeResult] = None     # what the server said of itself
         self.process: Any = None
         self.errlog: Any = None
         self.stderr_text = ""                   # the tail of a closed stderr file
@@ -343,7 +344,7 @@ class Link:
                 read, write = await stack.enter_async_context(transport(self))
                 session = await stack.enter_async_context(ClientSession(read, write))
                 with anyio.fail_after(cfg.start_timeout):
-                    await session.initialize()
+                    self.info = await session.initialize()
                 self.session = session
                 self.ready.set_result(session)
                 await self.stop.wait()
@@ -515,6 +516,9 @@ class Server:
             if link.death is not None or (isinstance(e, McpError) and e.error.code == CONNECTION_CLOSED):
                 await asyncio.wait({link.task}, timeout=STOP_GRACE * 2)    # its exit status
             raise link.failure(e, doing) from None
+
+    async def info(self) -> types.InitializeResult:
+        return (await self.link()).info
 
     async def tools(self) -> list:
         return await self._all("tools/list", lambda s, c: s.list_tools(cursor=c), "tools")
