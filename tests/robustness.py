@@ -14,6 +14,8 @@ Generators, each a function of a ``random.Random`` giving one input:
                 other programs spliced in
   ``twist``     those programs with edits that mostly keep them valid (operators,
                 names, values and lines exchanged), so that the VM runs something new
+  ``calls``     library functions called with edge arguments (formats, patterns,
+                huge numbers, tables with odd metatables)
   ``binary``    ``string.dump`` output of those programs, mutated, loaded in mode "b"
 
 Each input is loaded; with ``--run`` what compiles runs too, in a fresh state without
@@ -38,7 +40,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import random
 import re
 import select
@@ -52,7 +53,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIRS = ("tests/lua", "examples", "benchmarks")
 CHUNKNAME = "=fuzz"
-GENERATORS = ("bytes", "tokens", "deep", "mutate", "twist", "binary")
+GENERATORS = ("bytes", "tokens", "deep", "mutate", "twist", "calls", "binary")
 # messages of LuaErrors that stand for a Python exception caught by the VM
 PYTHON_LEAKS = ("internal error:", "host recursion")
 INSTRUCTION_BUDGET = 200_000
@@ -306,6 +307,65 @@ def gen_twist(rng: random.Random) -> str:
     return twist(rng, rng.choice(corpus()))
 
 
+LIBRARY = (
+    "assert collectgarbage error getmetatable ipairs load next pairs pcall print rawequal "
+    "rawget rawlen rawset select setmetatable tonumber tostring type xpcall warn "
+    "coroutine.close coroutine.create coroutine.isyieldable coroutine.resume "
+    "coroutine.running coroutine.status coroutine.wrap coroutine.yield "
+    "math.abs math.ceil math.floor math.fmod math.log math.max math.min math.modf "
+    "math.random math.randomseed math.tointeger math.type math.ult math.sqrt math.exp "
+    "math.frexp math.ldexp math.pow "
+    "string.byte string.char string.dump string.find string.format string.gmatch "
+    "string.gsub string.len string.lower string.match string.pack string.packsize "
+    "string.rep string.reverse string.sub string.unpack string.upper "
+    "table.concat table.insert table.move table.pack table.remove table.sort table.unpack "
+    "utf8.char utf8.codepoint utf8.codes utf8.len utf8.offset "
+    "os.clock os.date os.time os.difftime debug.traceback debug.getinfo "
+    "debug.getlocal debug.getmetatable debug.setmetatable debug.getupvalue "
+    "debug.setupvalue debug.upvalueid debug.upvaluejoin debug.setlocal").split()
+ARGUMENTS = EDGE_VALUES + (
+    "2^31", "2^63", "-2^63", "2^53 + 1", "1e100", "-1e100", "0x7fffffff", "-0x80000000",
+    "0x7fffffffffffffff", "math.huge", "-math.huge", "math.pi", "255", "256", "-256", "3",
+    "100", "1000000", "2", "-2", "0x10FFFF", "0x110000", "0x7FFFFFFF", "1.5", "-1.5",
+    "'%d'", "'%5.2f'", "'%99d'", "'%-+ #0100.100g'", "'%q'", "'%a'", "'%i'", "'%c'",
+    "'%s'", "'%x'", "'%o'", "'%e'", "'%%'", "'%z'", "'%10.3q'", "'%.99f'", "'%.100f'",
+    "'%5s%-5d'", "'%'", "'%-'", "'%1000d'",
+    "'<i4'", "'>I8'", "'=j'", "'!4 i3 i7'", "'s1'", "'z'", "'c10'", "'i17'", "'i0'",
+    "'Xi4'", "'bBhHlLjJTfdn'", "'<!16 d X'", "'s'", "'c'", "'I' .. 2^40",
+    "'%a+'", "'(%d+)%s*(.-)$'", "'[%a-z]'", "'%b()'", "'%f[%w]%w+'", "'(()'", "'%1'",
+    "'[^'", "'%'", "'(a*(.)%w(%s*))'", "'.-'", "'[]]'", "'%g+'", "'((((((((((((x'",
+    "'%Y-%m-%d %H:%M:%S'", "'!*t'", "'*t'", "'%Ez'", "'%Q'", "'!%c'",
+    "'hello world'", "('x'):rep(100)", "'\\255\\0abc'", "'\\u{10FFFF}'",
+    "'\\xF4\\x90\\x80\\x80'", "'\\xC0\\x80'", "'1e5'", "'0x10'",
+    "{}", "{1, 2, 3}", "{n = 2^40}", "{'a', 'b', nil, 'd'}", "{1, 'x', {}, 3.5}",
+    "setmetatable({}, {__index = function(t, k) return k end})",
+    "setmetatable({}, {__len = function() return 5 end})",
+    "setmetatable({}, {__len = function() return 2^62 end})",
+    "setmetatable({}, {__lt = function() return true end})",
+    "setmetatable({}, {__tostring = function() return {} end})",
+    "setmetatable({}, {__name = 7})", "setmetatable({}, {__metatable = false})",
+    "setmetatable({}, {__gc = function() error('gc') end})",
+    "setmetatable({}, {__close = 1})",
+    "function(...) return ... end", "function() error({}) end", "function() error() end",
+    "error", "coroutine.create(print)", "coroutine.running()", "string.gmatch('a', 'a')",
+    "io", "os.time()", "-0.0",
+)
+
+
+def gen_calls(rng: random.Random) -> str:
+    """Library functions called with edge arguments (the VM runs these)."""
+    lines = []
+    for _ in range(rng.randrange(1, 12)):
+        fn = rng.choice(LIBRARY)
+        args = ", ".join(rng.choice(ARGUMENTS) for _ in range(rng.choice((0, 1, 1, 2, 2, 3, 4))))
+        call = f"{fn}({args})"
+        lines.append(rng.choice((f"pcall({fn}{', ' + args if args else ''})",
+                                 f"print(pcall(function() return {call} end))",
+                                 f"local ok, r = pcall({fn}{', ' + args if args else ''}) "
+                                 f"print(ok, type(r) == 'string' and #r or r)")))
+    return "\n".join(lines)
+
+
 def dumps() -> list[str]:
     """``string.dump`` of every corpus program that compiles, stripped or not."""
     global _dumps
@@ -351,7 +411,7 @@ def gen_binary(rng: random.Random) -> str:
 
 
 GENERATE = {"bytes": gen_bytes, "tokens": gen_tokens, "deep": gen_deep, "mutate": gen_mutate,
-            "twist": gen_twist, "binary": gen_binary}
+            "twist": gen_twist, "calls": gen_calls, "binary": gen_binary}
 
 
 def make_input(generator: str, seed: int, index: int) -> str:
@@ -484,7 +544,8 @@ KEEP = {
     "debug": ("traceback", "getinfo", "getlocal", "getmetatable", "setmetatable", "upvalueid",
               "getupvalue", "setupvalue", "upvaluejoin", "setlocal", "gethook"),
 }
-DROP = ("io", "package", "require", "dofile", "loadfile", "task", "llm", "llmspell")
+DROP = ("io", "package", "require", "dofile", "loadfile", "task", "llm", "llmspell", "Agent",
+        "Tool", "Workflow")
 
 
 def sandbox(L) -> None:

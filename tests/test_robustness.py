@@ -17,7 +17,8 @@ from pylua.state import LuaState
 
 # (generator, inputs, run what compiles): a few thousand each, ~60 s in all on 2 cores
 BOUNDED = [("bytes", 4000, False), ("tokens", 1500, False), ("mutate", 3000, False),
-           ("deep", 80, False), ("twist", 800, True), ("binary", 2000, False)]
+           ("deep", 80, False), ("twist", 800, True), ("calls", 500, True),
+           ("binary", 2000, False)]
 
 
 @pytest.mark.parametrize("generator,inputs,run", BOUNDED, ids=[b[0] for b in BOUNDED])
