@@ -516,3 +516,28 @@ def test_error_exit_and_ctrl_c_leave_no_server(tmp_path, ending, status):
     assert p.returncode == status
     assert marked(mark) == [] and not os.path.exists(f"/proc/{pid}")
     assert time.monotonic() - start < 10
+
+
+def test_ctrl_c_while_a_server_starts(tmp_path):
+    """The server never answers (it only sleeps): Ctrl-C does not wait for start_timeout."""
+    mark = f"pylua-mcp-{uuid.uuid4().hex}"
+    script = tmp_path / "s.lua"
+    script.write_text(f"""
+        print("connecting") io.stdout:flush()
+        llm.mcp.connect{{ type = "stdio", name = "mute", command = "sleep", args = {{ 60 }},
+                         env = {{ MARK = "{mark}" }} }}
+    """)
+    p = subprocess.Popen([sys.executable, "-m", "pylua", str(script)], cwd=tmp_path,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=pylua_env())
+    assert p.stdout.readline() == "connecting\n"
+    deadline = time.monotonic() + 30
+    while not marked(mark):
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.1)
+    start = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    assert (p.returncode, err) == (130, "pylua: interrupted!\n")
+    assert marked(mark) == []
+    assert time.monotonic() - start < 10

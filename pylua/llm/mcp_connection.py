@@ -368,15 +368,20 @@ class Link:
 
     async def aclose(self) -> None:
         """Close the connection and wait until it is closed (the process has exited)."""
-        self.stop.set()
+        self._stop()
         await asyncio.wait({self.task})
+
+    def _stop(self) -> None:
+        self.stop.set()
+        if not self.ready.done():       # still starting: the holder waits for the server
+            self.task.cancel()
 
     def close_soon(self) -> None:
         """Close without waiting (a finalizer, a ``__close`` on its way out of an error):
         the holder closes when its loop next runs; a process is terminated now."""
         if self.loop.is_closed():
             return
-        self.stop.set()
+        self._stop()
         if self.process is not None and asyncio._get_running_loop() is not self.loop:
             kill_group(self.process.pid, signal.SIGTERM)
 
