@@ -32,6 +32,8 @@ if [ ! -x "$MCP_SERVER_EVERYTHING" ]; then
   npm install --prefix "$EVERYTHING_DIR" --no-audit --no-fund --loglevel=error \
     "@modelcontextprotocol/server-everything@$EVERYTHING_VERSION"
 fi
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 18 ? 1 : 0)' ||
+  echo "tests/run.sh: server-everything needs Node.js 18 or later (this is $(node --version))" >&2
 # builds the compiled modules too (setup.py; about a minute on 2 cores the first time)
 "$PYTHON" -m pip install --quiet --disable-pip-version-check -e ".[test]"
 # Bytecode for our own modules: with PYTHONDONTWRITEBYTECODE set (as on CI) every
