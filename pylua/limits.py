@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 from .errors import LuaError
 
 INSTRUCTIONS, TIMEOUT, MEMORY = "instructions", "timeout", "memory"
+SLICE_INSTRUCTIONS = 10000  # the VM's time slice (vm.TIME_SLICE)
 CHECK_EVERY = 10000         # library charges between looks at the clock
 BYTES_PER_INSTRUCTION = 64  # work of one instruction in bytes copied by a library function
 SLOT_BYTES = 16             # what one new table slot costs (gc._estimate's array slot)
@@ -129,10 +130,9 @@ class Limits:
         return nxt
 
     def _grant(self) -> int:
-        from .vm import TIME_SLICE
         if self.max_instructions:
-            return max(1, min(TIME_SLICE, self.max_instructions + 1 - self.count))
-        return TIME_SLICE
+            return max(1, min(SLICE_INSTRUCTIONS, self.max_instructions + 1 - self.count))
+        return SLICE_INSTRUCTIONS
 
     def fail(self, limit: str, message: str, fr: Any = None) -> None:
         """Trip limit ``limit``: raise its error (positioned at frame ``fr``) now and
@@ -220,12 +220,12 @@ LIMIT_FLAGS = ("max-instructions", "timeout", "max-memory")     # pylua --FLAG V
 def limit_flag(flag: str, text: str) -> float:
     """The value of command-line flag ``flag`` (``--timeout`` ...), a number >= 0."""
     try:
-        v = float(text) if flag == "--timeout" or flag == "--max-memory" else int(text)
+        v = float(text)
     except ValueError:
-        v = -1
-    if not v >= 0:
+        v = -1.0
+    if not 0 <= v < float("inf"):
         raise ValueError(f"'{flag}' needs a number >= 0 (0: no limit), not '{text}'")
-    return v
+    return int(v) if flag == "--max-instructions" else v
 
 
 def from_config(L: Any, runtime_config: Any, max_instructions: Optional[int] = None,

@@ -36,13 +36,13 @@ from .number import (MAXINTEGER, MININTEGER, div_float, float_to_int, idiv_float
 from .objects import Builtin, LuaFunction, Special, Upvalue, Userdata, is_function
 from .proto import Proto
 from .gc import CLOSURE_BYTES, STRING_HEADER, TABLE_BYTES
-from .limits import LuaLimitError
+from .limits import SLICE_INSTRUCTIONS, LuaLimitError
 from .table import LuaTable, TableKeyError
 
 MAXTAGLOOP = 2000
 PROTECTED = "protected"
 INT_MIN, INT_MAX = MININTEGER, MAXINTEGER     # C long longs in the compiled VM (vm.pxd)
-TIME_SLICE = 10000    # instructions between looks at the event loop and the limits
+TIME_SLICE = SLICE_INSTRUCTIONS     # between looks at the event loop and the limits
 # What is left of the slice (a global: Lua code run from host code, an error caught by
 # pcall, a coroutine, all spend the same slice) and what the slice was: see time_slice.
 budget = granted = TIME_SLICE
