@@ -1756,7 +1756,10 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                         regs[a] = r if MININTEGER <= r <= MAXINTEGER else wrap(r)
                         pc += 1
                     elif (tx is float or tx is int) and (ty is float or ty is int):
-                        regs[a] = x + y
+                        # as C doubles: Cython's object addition answers int 0 + float
+                        # with the float itself, so 0 + -0.0 would be -0.0
+                        xf = x; yf = y
+                        regs[a] = xf + yf
                         pc += 1
                 elif op == 21:   # ADDI
                     x = regs[b]
@@ -1767,7 +1770,8 @@ def _run(L, th: LuaThread, fr: Frame) -> list:
                         regs[a] = ri if INT_MIN <= ri <= INT_MAX else wrap(ri)
                         pc += 1
                     elif tx is float:
-                        regs[a] = x + ins.kc
+                        xf = x
+                        regs[a] = xf + c    # a C double (-0.0 + 0 is 0.0, see ADD)
                         pc += 1
                 elif op == 20:   # SELF
                     obj = regs[b]

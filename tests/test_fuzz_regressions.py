@@ -32,6 +32,15 @@ BOTH = {
         print(pcall(math.fmod, {}, 2))
         print(pcall(math.fmod, 7, 0))
     ''',
+    # Cython's addition of Python objects returns the float itself for int 0 + float,
+    # so the compiled VM said -0.0 where IEEE addition gives 0.0 (pylua/vm.py ADD, ADDI)
+    "integer zero plus minus zero": r'''
+        local zero, negzero = 0, -0.0
+        print(zero + negzero, negzero + zero, negzero + 0, 0 + negzero)
+        local function add(a, b) return a + b end
+        print(add(0, -0.0), add(-0.0, 0), add(-0.0, 0.0), add(0.0, -0.0))
+        print(negzero - 0, 0 - negzero, negzero * 0, 1 / (negzero + 0))
+    ''',
 }
 
 # Differences between the references themselves: pylua is Lua 5.4.8.
