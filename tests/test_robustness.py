@@ -110,3 +110,9 @@ def test_numerals_of_any_length(L: LuaState, numeral: str, value) -> None:
     out = run(L, f"return {numeral}, tonumber({s}), {s} + 0, math.tointeger({s})")
     assert out[:3] == [value] * 3 and type(out[0]) is type(value)
     assert out[3] == (value if type(value) is int or value in (0.0, 8.0, 1.0) else None)
+
+
+def test_getinfo_of_the_host_entry_level(L: LuaState) -> None:
+    # the level of the host call below the main chunk has no function (was AttributeError)
+    t = run(L, "return debug.getinfo(2, 'Su')")[0]
+    assert (t.get_str("what"), t.get_str("nups"), t.get_str("isvararg")) == ("C", 0, True)

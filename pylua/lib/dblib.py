@@ -55,7 +55,7 @@ def _func_info(L, t: LuaTable, f: Any, what: str) -> None:
             t.set_str("lastlinedefined", p.lastlinedefined)
             t.set_str("what", "main" if p.linedefined == 0 else "Lua")
     if "u" in what:
-        t.set_str("nups", len(f.upvals))
+        t.set_str("nups", len(f.upvals) if f is not None else 0)    # None: host's entry
         t.set_str("nparams", p.numparams if p is not None else 0)
         t.set_str("isvararg", p.is_vararg if p is not None else True)
     if "L" in what and p is not None:
