@@ -72,19 +72,20 @@ def _vm_mode() -> str:
 
 def error_message(e: LuaError, L: LuaState) -> tuple:
     """lua.c ``msghandler``'s message (via ``__tostring`` if needed) and whether a
-    traceback follows it (not after ``__tostring``)."""
+    traceback follows it (not after ``__tostring``).  lua.c handles the message as a
+    C string: it ends at a zero byte."""
     v = e.value
     if type(v) is not str:
         if type(v) in (int, float):
             v = L.tostring(v)
         elif L.getmetafield(v, "__tostring") is not None:
             try:
-                return L.tostring(v), False
+                return L.tostring(v).split("\0", 1)[0], False
             except LuaError:
                 v = f"(error object is a {type_name(v)} value)"
         else:
             v = f"(error object is a {type_name(v)} value)"
-    return v, True
+    return v.split("\0", 1)[0], True
 
 
 def _errmsg(e: LuaError, L: LuaState) -> str:
@@ -120,6 +121,7 @@ def dochunk(L: LuaState, text: str, name: str) -> bool:
 
 def report_plain(L: LuaState, msg) -> None:
     L.stdout.flush()
+    msg = str(msg).split("\0", 1)[0]           # lua.c prints it with %s
     L.stderr.write(f"{PROGNAME}: {msg}\n".encode("latin-1", "replace"))
     L.stderr.flush()
 

@@ -79,8 +79,8 @@ def run_pylua(source: str, timeout: float = PROGRAM_TIMEOUT) -> Outcome:
         with _deadline(timeout):
             try:
                 f = L.load(source, CHUNKNAME)
-            except LuaError as e:
-                return Outcome(out.getvalue(), str(e.value))
+            except LuaError as e:          # lua.c prints the message with %s
+                return Outcome(out.getvalue(), str(e.value).split("\0", 1)[0])
             ok, res = L.pcall(f)
             error = None if ok else error_message(res, L)[0]
             L.close()
@@ -150,18 +150,18 @@ class CommandReference:
 LUPA_DRIVER = r"""
 local source = ...
 python = nil
-local function message(msg)
-  if type(msg) == "string" or type(msg) == "number" then return tostring(msg) end
+local function message(msg)  -- lua.c's msghandler; it prints the message with %s
+  if type(msg) == "string" or type(msg) == "number" then return (tostring(msg):match("^%Z*")) end
   local mt = debug.getmetatable(msg)
   local tostr = mt and mt.__tostring
   if tostr then
     local s = tostr(msg)
-    if type(s) == "string" then return s end
+    if type(s) == "string" then return (s:match("^%Z*")) end
   end
   return string.format("(error object is a %s value)", type(msg))
 end
 local f, err = load(source, "=stdin")
-if not f then return err end
+if not f then return (err:match("^%Z*")) end
 local ok, msg = xpcall(f, message)
 io.stdout:flush()
 if not ok then return msg end

@@ -122,6 +122,7 @@ def test_outcome_of_an_uncaught_error_is_lua_c_message():
     ("print(1) error('boom', 0)", Outcome(b"1\n", "boom")),
     ("error('ends with a newline\\n')", Outcome(b"", "stdin:1: ends with a newline\n")),
     ("error(setmetatable({}, {__tostring = function() return 'E\\n' end}))", Outcome(b"", "E\n")),
+    ("error('cut\\0here')", Outcome(b"", "stdin:1: cut")),       # lua.c prints it with %s
 ])
 def test_reference_outcomes_match_run_pylua(lua54, source, expected):
     assert CommandReference(lua54).run(source) == expected

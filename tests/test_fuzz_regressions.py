@@ -9,6 +9,11 @@ compatibility that the standard build (and pylua) has.
 """
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from pylua.fuzz import CommandReference, LupaReference, Outcome, run_pylua
@@ -109,3 +114,17 @@ def test_pylua_follows_the_standard_build(name, lupa, lua54):
     assert run_pylua(source) == expected
     assert lupa.run(source) == Outcome(lupa_stdout.encode("latin-1"))
     assert expected.stdout != lupa_stdout.encode("latin-1")
+
+
+def test_uncaught_error_message_ends_at_a_zero_byte(tmp_path, lua54):
+    """lua.c prints an uncaught error's message with %s: the pylua command did not
+    stop at a zero byte (found by the fuzzer's lua5.4 runs; cli.error_message)."""
+    script = tmp_path / "zero.lua"
+    script.write_bytes(b'error("cut\\0here")\n')
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    mine = subprocess.run([sys.executable, "-m", "pylua", str(script)], capture_output=True, env=env)
+    theirs = subprocess.run([lua54, str(script)], capture_output=True)
+    mine_line, theirs_line = mine.stderr.split(b"\n")[0], theirs.stderr.split(b"\n")[0]
+    assert mine_line.endswith(b":1: cut") and mine_line.startswith(b"pylua: ")
+    assert mine_line.split(b": ", 1)[1] == theirs_line.split(b": ", 1)[1]
+    assert mine.stderr.split(b"\n")[1] == theirs.stderr.split(b"\n")[1] == b"stack traceback:"
