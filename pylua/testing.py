@@ -585,7 +585,10 @@ class _ProgramWriter:
             if a.type == b.type:
                 return self.emit(f"{a.name}, {b.name} = {b.name}, {a.name}")
         v = self.pick(targets)
-        self.emit(f"{v.name} = {self.expr(v.type, 2)}")
+        value = self.expr(v.type, 2)
+        if v.type == "str":     # in a loop, s = s .. s would double it every time
+            value = f"({value}):sub(1, {self.small(0, 40)})"
+        self.emit(f"{v.name} = {value}")
         if self.chance(2):
             self.emit(f"print({v.name})")
 
