@@ -693,13 +693,16 @@ def pcall_builtin(L, th: LuaThread, layers: tuple, target: Builtin, args: tuple,
     parked = None
     try:
         res = (True,) * len(layers) + tuple(call_builtin(L, marker, target, args))
-    except LuaError as e:
+    except Park as p:
+        parked = p
+    except Exit:
+        raise
+    except Exception as ex:     # a Lua error, or MemoryError (or a bug): pcall catches it
+        e = ex if isinstance(ex, LuaError) else internal_error(ex)
         if type(e) is LuaLimitError:
             raise
         value = e.value if handler is None else L.call_handler(handler, e)
         res = (True,) * (len(layers) - 1) + (False, value)
-    except Park as p:
-        parked = p
     finally:
         th.frames.pop()
     if parked is not None:      # the awaited call is the protected one

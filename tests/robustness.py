@@ -574,15 +574,21 @@ def sandbox(L) -> None:
 
 # ---------------------------------------------------------------- worker and supervisor
 
+def guarded_process(run: bool) -> Guard:
+    """This process, set up as a worker: its memory limited, so that allocation bombs
+    fail with MemoryError instead of swapping."""
+    import resource
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+    return Guard(run)
+
+
 def worker(generator: str, seed: int, start: int, stop: int, run: bool,
            compare: bool = False) -> None:
     """Check inputs ``start``.. ``stop-1``, saying ``i`` before each, then ``= outcome``
     or ``BUG i what``, and with ``compare`` ``DIFF i pylua's message / Lua's`` where
     the messages of a chunk that does not load differ; one line each on stdout."""
-    import resource
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
-    guard = Guard(run)
+    guard = guarded_process(run)
     mode = "b" if generator == "binary" else "bt"
     reference = Reference() if compare else None
     out = sys.stdout
@@ -710,7 +716,7 @@ def main(argv: list[str] | None = None) -> int:
         text = make_input(gen, args.seed, int(idx))
         print(repr(text[:2000]) + (f" ... ({len(text)} chars)" if len(text) > 2000 else ""))
         try:
-            print(Guard(args.run).check(text, "b" if gen == "binary" else "bt"))
+            print(guarded_process(args.run).check(text, "b" if gen == "binary" else "bt"))
         except Bug as b:
             print("BUG", b)
             return 1

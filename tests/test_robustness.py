@@ -116,3 +116,17 @@ def test_getinfo_of_the_host_entry_level(L: LuaState) -> None:
     # the level of the host call below the main chunk has no function (was AttributeError)
     t = run(L, "return debug.getinfo(2, 'Su')")[0]
     assert (t.get_str("what"), t.get_str("nups"), t.get_str("isvararg")) == ("C", 0, True)
+
+
+def test_pcall_of_a_host_function_catches_memory_errors(L: LuaState) -> None:
+    # pcall(string.rep, ...) runs the host function right under pcall: a MemoryError
+    # there went past pcall as an uncaught "not enough memory" (found on the compiled
+    # build, whose worker has a 3 GB address-space limit)
+    def bomb(L, *args):
+        raise MemoryError
+
+    from pylua.objects import Builtin
+    L.globals.set_str("bomb", Builtin(bomb, "bomb"))
+    assert run(L, "return pcall(bomb)") == [False, "not enough memory"]
+    assert run(L, "return xpcall(bomb, function(m) return 'handled: ' .. m end)") == \
+        [False, "handled: not enough memory"]
