@@ -265,6 +265,15 @@ def reserve(L: Any, nbytes: int) -> None:
         lim.charge_bytes(nbytes)
 
 
+def assembling(L: Any, nbytes: int) -> None:
+    """A string of ``nbytes`` so far is being assembled from pieces the collector
+    cannot see (``load`` with a reader function): fail once it alone is over the
+    memory limit."""
+    lim = limits_of(L)
+    if lim is not None and lim.max_memory and nbytes > lim.max_memory:
+        lim.out_of_memory()
+
+
 def reserve_join(L: Any, parts: list) -> None:
     """``reserve`` for ``"".join(parts)``, under limits only (a state without limits
     does not charge these strings to its collector)."""

@@ -5,6 +5,7 @@ import io
 
 from .. import vm
 from ..errors import ArgError, LuaError
+from ..limits import LuaLimitError, assembling, reserve_join
 from ..lauxlib import (arg, check_any, check_integer, check_option, check_string,
                        check_table, opt_integer, opt_string, type_error, type_name)
 from ..number import str2number, wrap
@@ -208,14 +209,18 @@ def lua_xpcall(L, *args):
 
 def _reader_chunk(L, reader) -> str:
     parts = []
+    size = 0
     while True:
         res = L.call(reader)
         piece = res[0] if res else None
         if piece is None or piece == "":
+            reserve_join(L, parts)      # before: it may not fit
             return "".join(parts)
         if type(piece) is not str:
             raise LuaError("reader function must return a string")
         parts.append(piece)
+        size += len(piece)
+        assembling(L, size)
 
 
 def lua_load(L, *args):
@@ -235,6 +240,8 @@ def lua_load(L, *args):
         else:
             f = L.load(text, name, mode)
     except LuaError as e:
+        if type(e) is LuaLimitError:    # from the reader function: not load's to report
+            raise
         return (None, _load_message(L, e))
     return (f,)
 

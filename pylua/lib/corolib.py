@@ -4,6 +4,7 @@ their ``fn`` here serves calls from host code."""
 from __future__ import annotations
 
 from ..errors import LuaError
+from ..limits import LuaLimitError
 from ..frame import DEAD, RUNNING, SUSPENDED, LuaThread
 from ..lauxlib import arg, check_function, type_error
 from ..objects import Builtin, Special
@@ -68,6 +69,8 @@ def co_close(L, *args):
                     try:
                         err = vm.close_tbc(L, fr, 0, err, failed)
                     except LuaError as e:
+                        if type(e) is LuaLimitError:
+                            raise
                         err, failed = e.value, True
             vm.pop_frame(co, fr)
     finally:
