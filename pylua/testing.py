@@ -374,6 +374,8 @@ class _ProgramWriter:
             fn = self.pick(["math.max", "math.min", "math.abs", "select('#'{args})",
                             "string.len", "math.tointeger"])
             if "{args}" in fn:
+                if self.ctx.vararg and self.draw(_BOOLEANS):     # the function's own ...
+                    return fn.format(args=", ...")
                 return fn.format(args="".join(", " + self.expr("int", 0) for _ in range(self.small(0, 3))))
             if fn == "string.len":
                 return f"string.len({self.expr_str(sub)})"
