@@ -26,12 +26,16 @@ exception other than ``LuaError`` escaping, a ``LuaError`` that reports a Python
 or a process that dies. Input ``i`` of a generator depends only on the seed, the
 generator's name and ``i``: ``--replay mutate:17`` shows it again.
 
-The inputs run in a worker process that reports each one before it starts; the
+The inputs run in a worker process (its address space limited to 3 GB, so that
+allocation bombs fail with MemoryError) that reports each one before it starts; the
 supervisor restarts it after a hang or a crash and records the input. So
 
-    python -m tests.robustness --inputs 1000000 --seed 1            # parser only
-    python -m tests.robustness --generators mutate --run --inputs 20000
+    python -m tests.robustness --inputs 300000 --generators bytes,tokens,mutate
+    python -m tests.robustness --generators twist,calls --run --inputs 20000
+    python -m tests.robustness --generators tokens --compare --inputs 5000
 
+run that many inputs of each generator (parser only unless ``--run``; ``--compare``
+also compares the messages of chunks that do not load with Lua 5.4.8's, via lupa),
 print progress on stderr and a report at the end (exit status 1 if a bug was found).
 ``tests/test_robustness.py`` runs a bounded amount of each, and the regressions.
 """
