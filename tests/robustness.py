@@ -19,8 +19,8 @@ Generators, each a function of a ``random.Random`` giving one input:
   ``binary``    ``string.dump`` output of those programs, mutated, loaded in mode "b"
 
 Each input is loaded; with ``--run`` what compiles runs too, in a fresh state without
-``io``, ``os`` (but the clock), ``require`` and ``debug.sethook``, under an instruction
-budget and a time budget (a count hook, inherited by coroutines). A *bug* is a Python
+``io``, ``os`` (but the clock), ``require`` and ``debug.getregistry``, under pylua's
+limits of instructions, time and memory (``pylua.limits``). A *bug* is a Python
 exception other than ``LuaError`` escaping, a ``LuaError`` that reports a Python one
 ("internal error", "host recursion"), an input that takes longer than the time bound,
 or a process that dies. Input ``i`` of a generator depends only on the seed, the
@@ -62,6 +62,7 @@ GENERATORS = ("bytes", "tokens", "deep", "mutate", "twist", "calls", "binary")
 PYTHON_LEAKS = ("internal error:", "host recursion")
 INSTRUCTION_BUDGET = 200_000
 RUN_SECONDS = 2.0
+MEMORY_BUDGET = 1 << 30         # pylua's max_memory for a run
 DIFFS_SHOWN = 20
 MEMORY_LIMIT = 3 << 30          # address space of a worker: bombs fail with MemoryError
 
@@ -466,28 +467,23 @@ class Guard:
             raise Bug(f"LuaError: {msg}")
 
     def execute(self, L, f) -> str:
+        """Run ``f`` under pylua's own limits (``pylua.limits``): instructions, time
+        and memory, library work included."""
         from pylua.errors import LuaError
+        from pylua.limits import LuaLimitError, install
         sandbox(L)
-        deadline = time.monotonic() + RUN_SECONDS
-        budget = [INSTRUCTION_BUDGET // 1000]
-
-        def count(L, *_):
-            budget[0] -= 1
-            if budget[0] <= 0 or time.monotonic() > deadline:
-                raise LuaError("robustness: budget exhausted")
-            return ()
-
-        from pylua.hooks import MASK_COUNT, set_hook
-        from pylua.objects import Builtin
-        set_hook(L.main, Builtin(count, "budget"), MASK_COUNT, 1000)
+        install(L, max_instructions=INSTRUCTION_BUDGET, timeout=RUN_SECONDS,
+                max_memory=MEMORY_BUDGET)
         try:
             L.call(f)
             outcome = "ran"
+        except LuaLimitError:
+            outcome = "budget"
         except LuaError as e:
             self.lua_error(e)
-            outcome = "budget" if "budget exhausted" in str(e) else "run error"
+            outcome = "run error"
         finally:
-            set_hook(L.main, None, 0, 0)
+            install(L)
         if self.leaks:      # a Python exception the program's own pcall caught
             raise Bug(self.leaks[0])
         return outcome
@@ -546,18 +542,15 @@ def _watch_internal_errors(leaks: list) -> None:
 KEEP = {
     "os": ("clock", "time", "date", "difftime", "getenv"),
     "debug": ("traceback", "getinfo", "getlocal", "getmetatable", "setmetatable", "upvalueid",
-              "getupvalue", "setupvalue", "upvaluejoin", "setlocal", "gethook"),
+              "getupvalue", "setupvalue", "upvaluejoin", "setlocal", "gethook", "sethook"),
 }
 DROP = ("io", "package", "require", "dofile", "loadfile", "task", "llm", "llmspell", "Agent",
         "Tool", "Workflow")
 
 
 def sandbox(L) -> None:
-    """Take from the globals what touches the host or escapes the budget."""
+    """Take from the globals what touches the host."""
     from pylua.table import LuaTable
-    from pylua.lib import corolib
-    from pylua.frame import LuaThread
-    from pylua.hooks import set_hook
     g = L.globals
     for key in DROP:
         g.set_str(key, None)
@@ -566,14 +559,6 @@ def sandbox(L) -> None:
         for n in names:
             kept.set_str(n, g.get_str(lib).get_str(n))
         g.set_str(lib, kept)
-
-    def hooked_thread(L, func):       # new coroutines inherit the hook, as in C Lua
-        th = LuaThread(L, func)
-        cur = L.current
-        set_hook(th, cur.hook, cur.hookmask, cur.basehookcount)
-        return th
-
-    corolib.LuaThread = hooked_thread
 
 
 # ---------------------------------------------------------------- worker and supervisor
