@@ -200,7 +200,8 @@ def _value(draw: Callable, depth: int = 1) -> str:
         return _pick(draw, NUMERIC_STRINGS)
     if kind == 6:
         return _pick(draw, ("nil", "true", "false"))
-    items = [_value(draw, 0) for _ in range(draw(_ints(0, 3)))]
+    # no nil among the items: the length of a table with holes is any of its borders
+    items = [_value(draw, 0).replace("nil", "false") for _ in range(draw(_ints(0, 3)))]
     items += [f"{_pick(draw, TABLE_KEYS)} = {_value(draw, 0)}" for _ in range(draw(_ints(0, 2)))]
     return "{" + ", ".join(items) + "}"
 
