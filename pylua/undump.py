@@ -372,7 +372,33 @@ def verify(r: _Reader, p: Proto, parent: Proto | None) -> None:
         checker.instruction(pc, i)
     for child in p.p:
         verify(r, child, p)
+    check_open_tops(r, p)
     check_register_kinds(r, p)      # after the children's upvalues are known valid
+
+
+_OPEN_PRODUCERS = (O.OP_CALL, O.OP_VARARG)      # with C == 0; a TAILCALL always is one
+_OPEN_CONSUMERS = (O.OP_CALL, O.OP_TAILCALL, O.OP_RETURN, O.OP_SETLIST)     # with B == 0
+
+
+def check_open_tops(r: _Reader, p: Proto) -> None:
+    """An instruction that takes the values up to the top (B == 0) counts them from the
+    top the instruction before it left (a tail call, a call or VARARG with C == 0, its
+    results at or above the consumer's first operand): it is reached only from there."""
+    code = p.code
+    entries = [(-1, 0)] + [(pc, succ) for pc, i in enumerate(code)
+                           for succ in _successors(p, pc, i, O.get_op(i))]
+    for pc, succ in entries:
+        if not 0 <= succ < len(code):
+            continue
+        i = code[succ]
+        op = O.get_op(i)
+        if op not in _OPEN_CONSUMERS or O.getarg_B(i) != 0:
+            continue
+        prev = code[pc] if pc == succ - 1 else None
+        open_results = prev is not None and (O.get_op(prev) == O.OP_TAILCALL or (
+            O.get_op(prev) in _OPEN_PRODUCERS and O.getarg_C(prev) == 0))
+        if not open_results or O.getarg_A(prev) < O.getarg_A(i) + (op != O.OP_RETURN):
+            raise r.error("open results without their producer")
 
 
 # What the VM assumes about register contents without checking (as lvm.c does): SETLIST

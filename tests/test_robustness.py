@@ -130,3 +130,17 @@ def test_pcall_of_a_host_function_catches_memory_errors(L: LuaState) -> None:
     assert run(L, "return pcall(bomb)") == [False, "not enough memory"]
     assert run(L, "return xpcall(bomb, function(m) return 'handled: ' .. m end)") == \
         [False, "handled: not enough memory"]
+
+
+def test_binary_chunk_taking_open_results_without_their_producer(L: LuaState) -> None:
+    # 'local x = f(g())' compiled, then the CALL g that leaves its results open replaced
+    # by a LOADNIL: the CALL f (B = 0) would count its arguments from a stale top
+    # (IndexError in the VM, found by the 'binary' generator with --run)
+    from pylua import opcodes as O
+    from pylua.undump import undump
+    dumped = run(L, "return string.dump(function(f, g) local x = f(g()) return x end)")[0]
+    g_call, f_call = [i for i in undump(dumped, "=x").code if O.get_op(i) == O.OP_CALL]
+    assert O.getarg_C(g_call) == 0 and O.getarg_B(f_call) == 0
+    broken = dumped.replace(g_call.to_bytes(4, "little").decode("latin-1"),
+                            bytes([O.OP_LOADNIL, 0, 0, 0]).decode("latin-1"), 1)
+    assert load_error(L, broken) == "input: bad binary format (open results without their producer)"
