@@ -26,7 +26,9 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Optional, Protocol, TextIO
 
+from . import limits
 from .errors import LuaError
+from .limits import LuaLimitError
 
 PROGRAM_TIMEOUT = 20.0          # seconds a generated program may run (they take milliseconds)
 CHUNKNAME = "=stdin"            # what ``lua -`` names the program: "stdin:3: ..." in messages
@@ -81,7 +83,12 @@ def run_pylua(source: str, timeout: float = PROGRAM_TIMEOUT) -> Outcome:
                 f = L.load(source, CHUNKNAME)
             except LuaError as e:          # lua.c prints the message with %s
                 return Outcome(out.getvalue(), str(e.value).split("\0", 1)[0])
+            # the compiled VM's loop never lets a signal handler run: the VM's own
+            # timeout stops a runaway there (the alarm covers the compiler)
+            limits.install(L, timeout=timeout)
             ok, res = L.pcall(f)
+            if not ok and isinstance(res, LuaLimitError):
+                raise _Runaway
             error = None if ok else error_message(res, L)[0]
             L.close()
             return Outcome(out.getvalue(), error)
