@@ -195,7 +195,7 @@ def run_args(L: LuaState, argv: list[str], script: int | None) -> bool:
         a = argv[i]
         if a == "--":
             break
-        if a == "--config":
+        if a == "--config" or a[2:] in LIMIT_FLAGS:     # long options with a value
             i += 2
             continue
         opt = a[1:2]

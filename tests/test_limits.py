@@ -189,6 +189,14 @@ def test_bad_flag_values_are_usage_errors():
     assert b"'--timeout' needs a number >= 0" in r.stderr
 
 
+def test_flag_values_are_not_taken_for_options():
+    # "1e6" once ran as "-e 6" when the command line's chunks were run
+    r = subprocess.run([sys.executable, "-m", "pylua", "--max-instructions", "1e6",
+                        "--timeout", "30", "--max-memory", "1e2", "-e", "print(2)"],
+                       cwd=ROOT, capture_output=True, timeout=60)
+    assert (r.returncode, r.stdout, r.stderr) == (0, b"2\n", b"")
+
+
 def test_no_limits_by_default():
     lua = LuaRuntime()
     assert lua._L.limits is None

@@ -97,7 +97,10 @@ def tinsert(L, *args):
             t.set_int(e, arr.pop())   # re-append the last one: the table may migrate keys
             return ()
         get, set_ = accessors(L, t)
+        lim = limits_of(L)
         for i in range(e, pos, -1):   # move up elements
+            if lim is not None and not i & 1023:    # charged (a __len may say 2^62)
+                lim.charge(1024)
             set_(i, get(i - 1))
     else:
         raise L.error("wrong number of arguments to 'insert'")
@@ -118,7 +121,10 @@ def tremove(L, *args):
         return (t.arr.pop(pos - 1),)
     get, set_ = accessors(L, t)
     value = get(pos)
+    lim = limits_of(L)
     while pos < size:
+        if lim is not None and not pos & 1023:    # charged (a __len may say 2^62)
+            lim.charge(1024)
         set_(pos, get(pos + 1))
         pos += 1
     set_(pos, None)
