@@ -731,8 +731,10 @@ class _ProgramWriter:
                             "table.sort({s})", "table.sort({s}, function(a, b) return a > b end)",
                             "show(pcall(table.insert, {s}, {n}, {x}))", "show({s})",
                             "show(table.move({s}, 1, 2, 3, {{}}))", "print(#{s}, rawlen({s}))",
-                            "show(pcall(table.remove, {s}, {n}))"])
-            self.emit(op.format(s=s.name, x=self.expr_int(1), n=self.small(-1, 6)))
+                            # in bounds: out of bounds, 5.4.4 blames argument #1, 5.4.8 #2
+                            "show(pcall(table.remove, {s}, math.min({p}, #{s} + 1)))"])
+            self.emit(op.format(s=s.name, x=self.expr_int(1), n=self.small(-1, 6),
+                                p=self.small(1, 6)))
             s.maxlen += self.ctx.mult
         elif kind <= 4 and maps:
             m = self.pick(maps).name
