@@ -64,6 +64,11 @@ class Checker:
         # Per open function: [line defined, variables declared in scope] (lparser's
         # actvar count, whose limit is checked while parsing, before later syntax).
         self.funcs = [[0, 0]]
+        # Per open function: loops open around the current statement, and the line of
+        # its first 'break' outside any loop (lparser's pending "break" goto, an error
+        # when the function closes: before a syntax error further on).
+        self.loops = [0]
+        self.bad_break: list = [None]
         self.tok: Token
         self.t = ""
 
@@ -157,6 +162,24 @@ class Checker:
         self.next()
         self.statlist()
         self.check("<eof>")
+        self.close_func()
+
+    def close_func(self) -> None:
+        """lparser.c ``close_func``: a pending 'break' has no loop (``undefgoto``)."""
+        line = self.bad_break.pop()
+        self.loops.pop()
+        if line is not None:
+            raise self.sem_error(f"break outside loop at line {line}")
+
+    def loop_block(self) -> None:
+        self.loops[-1] += 1
+        self.block()
+        self.loops[-1] -= 1
+
+    def breakstat(self, line: int) -> None:
+        self.next()
+        if not self.loops[-1] and self.bad_break[-1] is None:
+            self.bad_break[-1] = line
 
     def block_follow(self, withuntil: bool) -> bool:
         t = self.t
@@ -181,7 +204,7 @@ class Checker:
             self.next()
             self.expr()
             self.checknext("do")
-            self.block()
+            self.loop_block()
             self.check_match("end", "while", line)
         elif t == "do":
             self.next()
@@ -196,7 +219,9 @@ class Checker:
             self.next()
             f = self.funcs[-1]
             saved = f[1]
+            self.loops[-1] += 1
             self.statlist()
+            self.loops[-1] -= 1
             self.check_match("until", "repeat", line)
             self.expr()
             f[1] = saved
@@ -224,7 +249,7 @@ class Checker:
                 self.explist()
             self.testnext(";")
         elif t == "break":
-            self.next()
+            self.breakstat(line)
         elif t == "goto":
             self.next()
             self.checkname()
@@ -245,7 +270,7 @@ class Checker:
         self.expr()
         self.checknext("then")
         if self.t == "break":
-            self.next()
+            self.breakstat(self.line)
             while self.testnext(";"):
                 pass
             if self.block_follow(False):
@@ -275,7 +300,7 @@ class Checker:
         else:
             raise self.syntax_error("'=' or 'in' expected")
         self.checknext("do")
-        self.block()
+        self.loop_block()
         self.check_match("end", "for", line)
 
     def localstat(self) -> None:
@@ -329,6 +354,8 @@ class Checker:
 
     def body(self, ismethod: bool, line: int) -> None:
         self.funcs.append([line, 0])
+        self.loops.append(0)
+        self.bad_break.append(None)
         if ismethod:
             self.new_localvar()         # self
         self.checknext("(")
@@ -337,6 +364,7 @@ class Checker:
         self.statlist()
         self.vararg.pop()
         self.check_match("end", "function", line)
+        self.close_func()
         self.funcs.pop()
 
     def parlist(self) -> None:

@@ -544,3 +544,21 @@ def test_random_expressions_evaluate_like_lua():
         src = gen(4)
         ours = render(expr(src))
         assert evaluate(src.encode()) == evaluate(ours.encode()), src
+
+
+BREAK_THEN_SYNTAX_ERROR = [
+    # the function with the stray 'break' closes first: Lua reports the break
+    "local co = coroutine.create(function(a)\n  if a == '' then break end\nend)\nprint((1)",
+    "function f()\n break\nend\nx = = 1",
+    "while true do local function g() break end end x = = 1",
+    "function f() while 1 do (function() do break end end)() end end\n\n y(",
+    # the break is in a loop, or in the main chunk (closed at the end): the syntax error
+    "for i = 1, 2 do if i then break end end\nfunction h() repeat break until true end\nx = = 1",
+    "break\nx = = 1",
+]
+
+
+@pytest.mark.parametrize("src", BREAK_THEN_SYNTAX_ERROR)
+def test_a_stray_break_is_reported_when_its_function_closes(src):
+    # found by pylua fuzz: the syntax error further on used to win
+    assert our_error(src) == lua_error(src)
