@@ -557,9 +557,13 @@ def test_a_terminal_on_stdin_is_told_what_the_server_expects(tmp_path):
     proc = subprocess.Popen(serve_command("tools.lua"), cwd=tmp_path, env=server_env(),
                             stdin=terminal, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     os.close(terminal)
-    with proc:
+    try:
         assert read_line(proc.stderr, 60) == ("pylua: serving 1 tool over stdio: an MCP client "
                                               "speaks JSON-RPC here (Ctrl-C stops)\n")
         proc.send_signal(signal.SIGINT)
         assert proc.wait(10) == 0
-    os.close(main)
+    finally:
+        proc.kill()         # a failed check must not leave the server (and the test) hanging
+        proc.wait()
+        proc.stderr.close()
+        os.close(main)
