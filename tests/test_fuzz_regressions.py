@@ -20,6 +20,14 @@ from pylua.fuzz import CommandReference, LupaReference, Outcome, run_pylua
 
 # Found by the fuzzer and fixed in pylua.
 BOTH = {
+    # luaB_error casts its level to a C int: math.mininteger is level 0 (no
+    # position), math.mininteger + 2 is level 2 (pylua/lib/baselib.py)
+    "error's level is a C int": r'''
+        for i = math.mininteger, math.mininteger + 2 do print(pcall(error, "m", i)) end
+        print(pcall(error, "m", 1 << 32), pcall(error, "m", (1 << 32) + 2))
+        local function f() error("deep", (1 << 32) + 1) end
+        print(pcall(f))
+    ''',
     # C Lua formats variable names with %s: a name ends at its first zero byte
     # (pylua/debuginfo.py formatvarinfo)
     "zero byte in a constant's name": r'''

@@ -189,6 +189,7 @@ def lua_assert(L, *args):
 def lua_error(L, *args):
     v = arg(args, 1)
     level = opt_integer(args, 2, 1)
+    level = ((level + 0x80000000) & 0xFFFFFFFF) - 0x80000000    # luaB_error's (int) cast
     if type(v) is str and level > 0:
         v = L.where(level) + v
     raise LuaError(v)
