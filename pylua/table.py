@@ -19,6 +19,8 @@ if TYPE_CHECKING:      # annotations only: typing costs ~3 ms at start-up
     from typing import Any, Optional
 
 
+TWO63 = 9223372036854775808.0    # floats in [-2^63, 2^63) with integral values are integer keys
+
 class _BoolKey:
     __slots__ = ("value",)
 
@@ -69,7 +71,7 @@ class LuaTable:
                 return arr[key - 1]
             return self.hash.get(key)
         if tk is float:
-            if key.is_integer():
+            if key.is_integer() and -TWO63 <= key < TWO63:     # an integer key (in range)
                 return self.get(int(key))
             return self.hash.get(key)
         if tk is bool:
@@ -96,7 +98,7 @@ class LuaTable:
         elif tk is int:
             self.set_int(key, value)
         elif tk is float:
-            if key.is_integer():
+            if key.is_integer() and -TWO63 <= key < TWO63:
                 self.set_int(int(key), value)
             elif key != key:
                 raise TableKeyError("table index is NaN")
@@ -195,7 +197,7 @@ class LuaTable:
             i = 0
         else:
             tk = type(key)
-            if tk is float and key.is_integer():
+            if tk is float and key.is_integer() and -TWO63 <= key < TWO63:
                 key = int(key)
                 tk = int
             if tk is int and 0 < key <= n:
