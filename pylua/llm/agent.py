@@ -119,8 +119,9 @@ class Agent:
         self.temperature = field(config, "temperature", check_number)
         self.max_tokens = field(config, "max_tokens", check_integer)
         self.stop_words = [text(w, "replace") for w in string_list(config, "stop_words")]
-        self.tools = tools_of(L, codec, field(config, "tools", check_table))
-        self.servers = servers_of(L, codec, field(config, "tools", check_table))
+        tools = field(config, "tools", check_table)
+        self.tools = tools_of(L, codec, tools)
+        self.servers = servers_of(L, codec, tools)
         self.offered = self.tools       # a run's tools: these and the servers' (_offered_tools)
         self.state_path = autosave_path(config, self.name)
         self.history: list = []         # messages in provider.py's neutral form
